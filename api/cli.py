@@ -1,0 +1,215 @@
+"""The ``evidence-graph`` command line: validate, load, query and count the evidence graph.
+
+Exit codes: 0 success (warnings are printed but pass), 1 SHACL violations or a refused write,
+2 bad input (a missing or unreadable file, an unknown format, a syntax error).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import pyoxigraph as ox
+import typer
+
+from api.settings import get_settings
+from graph import __version__
+from graph.errors import SourceError, SourceExistsError, ValidationFailedError
+from graph.load import load_sources, open_store, read_sources, validate_sources
+from graph.namespaces import shorten
+from graph.stats import store_stats
+from graph.store import EvidenceStore
+
+app = typer.Typer(
+    help="Evidence Graph: clinical evidence as a validated RDF knowledge graph.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Oxigraph store directory (default: EVIDENCE_GRAPH_STORE, else a fresh in-memory "
+        "store with the bundled content).",
+        show_default=False,
+    ),
+]
+Files = Annotated[
+    list[Path], typer.Argument(help="RDF files: .ttl .trig .nt .nq .jsonld", show_default=False)
+]
+
+
+class ReportFormat(StrEnum):
+    """How ``validate`` prints its report."""
+
+    text = "text"
+    json = "json"
+
+
+class ResultFormat(StrEnum):
+    """How ``query`` prints SELECT results."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _open(store: Path | None) -> EvidenceStore:
+    return open_store(store if store is not None else get_settings().store)
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    """Evidence Graph: clinical evidence as a validated RDF knowledge graph."""
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+@app.command()
+def validate(
+    files: Files,
+    store: StoreOption = None,
+    output: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+) -> None:
+    """Check FILES against the shapes, together with what the store holds; write nothing.
+
+    A file replaces the graph of the same name in the check, so the bundled content can be
+    re-validated after an edit. Exit 0 when it conforms (warnings printed), 1 on violations,
+    2 when a file is missing, unreadable or malformed.
+    """
+    try:
+        sources = read_sources(files)
+    except SourceError as error:
+        _fail(f"error: {error}", 2)
+    report = validate_sources(_open(store), sources)
+    typer.echo(report.to_json() if output is ReportFormat.json else report.to_text())
+    raise typer.Exit(0 if report.conforms else 1)
+
+
+@app.command()
+def load(
+    files: Files,
+    store: StoreOption = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace sources whose named graph is already loaded.")
+    ] = False,
+) -> None:
+    """Load FILES into the store, each into its own named graph, only if the result conforms.
+
+    On a syntax error (exit 2) or any SHACL violation (exit 1) nothing is written.
+    """
+    target = store if store is not None else get_settings().store
+    try:
+        evidence = open_store(target)
+        result = load_sources(evidence, files, replace=replace)
+    except SourceError as error:
+        _fail(f"error: {error}", 2)
+    except ValidationFailedError as error:
+        _fail(f"error: {error}", 1)
+    except SourceExistsError as error:
+        _fail(f"error: {error}", 1)
+    for source in result.sources:
+        typer.echo(f"loaded {len(source.quads)} quads from {source.path} into <{source.graph.value}>")
+    for warning in result.report.warnings:
+        typer.echo(warning.to_text())
+    typer.echo(f"{result.report.warning_count} warning(s); store now holds {len(evidence)} quads")
+    if target is None:
+        typer.echo("note: no --store given; the load went to an in-memory store and was not kept")
+
+
+@app.command()
+def query(
+    sparql: Annotated[str | None, typer.Argument(help="A SPARQL query (or use --file).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the query from a file.")] = None,
+    output: Annotated[
+        ResultFormat, typer.Option("--format", help="Format of SELECT results.")
+    ] = ResultFormat.table,
+    store: StoreOption = None,
+) -> None:
+    """Run a read-only SPARQL query; prefixes ev:, grade:, claim:, skos:, ... are predeclared.
+
+    SELECT results print as a table, JSON (SPARQL 1.1 results) or CSV; ASK prints true or
+    false; CONSTRUCT and DESCRIBE print N-Triples.
+    """
+    if (sparql is None) == (file is None):
+        _fail("error: give a query or --file, not both", 2)
+    if file is not None:
+        try:
+            sparql = file.read_text(encoding="utf-8")
+        except OSError as error:
+            _fail(f"error: {file}: cannot read the file: {error.strerror or error}", 2)
+    assert sparql is not None
+    evidence = _open(store)
+    try:
+        result = evidence.query(sparql)
+    except SyntaxError as error:
+        _fail(f"error: query syntax error: {error}", 2)
+    if isinstance(result, ox.QueryBoolean):
+        typer.echo("true" if bool(result) else "false")
+    elif isinstance(result, ox.QueryTriples):
+        data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
+        sys.stdout.write((data or b"").decode("utf-8"))
+    else:
+        typer.echo(_format_solutions(result, output), nl=False)
+
+
+def _format_solutions(result: ox.QuerySolutions, output: ResultFormat) -> str:
+    if output is ResultFormat.json:
+        data = result.serialize(format=ox.QueryResultsFormat.JSON)
+        return json.dumps(json.loads(data or b"{}"), indent=2, ensure_ascii=False) + "\n"
+    names = [v.value for v in result.variables]
+    rows = [[_cell(solution[name]) for name in names] for solution in result]
+    if output is ResultFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
+        return buffer.getvalue()
+    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    body = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    return "\n".join(body) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+
+
+def _cell(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten(term.value)
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.text,
+) -> None:
+    """Count instances per class, claims per grade and per licensing status, and SHACL warnings."""
+    result = store_stats(_open(store))
+    if output is ReportFormat.json:
+        typer.echo(json.dumps(result.__dict__, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(result.to_text())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

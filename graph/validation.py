@@ -1,0 +1,235 @@
+"""SHACL validation of a candidate state, and the report a person reads.
+
+The candidate is the union of every graph that would be in the store after a write (ontology
+included, so that ``sh:class`` follows ``rdfs:subClassOf``). Shapes come from ``shapes/``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+from rdflib import RDFS, SKOS, BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from graph.namespaces import shorten
+from graph.paths import shapes_files
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result: what is wrong, where, and how bad."""
+
+    severity: str
+    focus_node: str
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    message: str
+    source_shape: str | None
+    file: str | None = None
+    line: int | None = None
+
+    def to_text(self) -> str:
+        """A few lines for a terminal."""
+        where = (
+            f"{self.file}:{self.line}: "
+            if self.file and self.line
+            else (f"{self.file}: " if self.file else "")
+        )
+        label = f"{self.focus_label!r} " if self.focus_label else ""
+        lines = [f"{where}{self.severity}: {label}{shorten(self.focus_node)}"]
+        if self.path:
+            lines.append(f"  path:    {self.path}")
+        if self.value is not None:
+            lines.append(f"  value:   {self.value}")
+        lines.append(f"  message: {self.message}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All results of one validation; conforms when there is no Violation."""
+
+    results: list[ValidationResult] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        """True when no result is a Violation (Warnings and Infos pass)."""
+        return self.violation_count == 0
+
+    def _count(self, severity: str) -> int:
+        return sum(1 for r in self.results if r.severity == severity)
+
+    @property
+    def violation_count(self) -> int:
+        """Number of Violations."""
+        return self._count("Violation")
+
+    @property
+    def warning_count(self) -> int:
+        """Number of Warnings."""
+        return self._count("Warning")
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        """The Violations only."""
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        """The Warnings only."""
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def to_text(self) -> str:
+        """The report for a terminal: a summary line, then each result."""
+        summary = (
+            f"{'Conforms' if self.conforms else 'Does not conform'}: "
+            f"{self.violation_count} violation(s), {self.warning_count} warning(s), "
+            f"{self._count('Info')} info(s)"
+        )
+        return "\n".join([summary, *(r.to_text() for r in self.results)])
+
+    def to_json(self) -> str:
+        """The report as JSON (``conforms``, counts and ``results``)."""
+        return json.dumps(
+            {
+                "conforms": self.conforms,
+                "violations": self.violation_count,
+                "warnings": self.warning_count,
+                "results": [asdict(r) for r in self.results],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+
+
+@cache
+def _shapes_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in shapes_files())
+
+
+def shapes_graph() -> Graph:
+    """A fresh rdflib graph of the shapes (pyshacl mutates graphs, so never share one)."""
+    graph = Graph()
+    graph.parse(data=_shapes_text(), format="turtle")
+    return graph
+
+
+def quads_to_graph(quads: Iterable[ox.Quad]) -> Graph:
+    """Merge quads (of any graphs) into one rdflib graph, through N-Triples."""
+    data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+    graph = Graph()
+    if data:
+        graph.parse(data=data.decode("utf-8"), format="nt")
+    return graph
+
+
+def validate_graph(data: Graph) -> ValidationReport:
+    """Validate ``data`` (which must include the ontology) against the project's shapes."""
+    _, results_graph, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        advanced=True,
+        inference="none",
+        allow_infos=True,
+        allow_warnings=True,
+    )
+    assert isinstance(results_graph, Graph)
+    results = [_result(results_graph, data, node) for node in results_graph.subjects(SH.resultSeverity)]
+    results.sort(
+        key=lambda r: (["Violation", "Warning", "Info"].index(r.severity), r.focus_node, r.path or "")
+    )
+    return ValidationReport(results=results)
+
+
+def validate_quads(quads: Iterable[ox.Quad]) -> ValidationReport:
+    """Validate a candidate state given as quads."""
+    return validate_graph(quads_to_graph(quads))
+
+
+def _result(report: Graph, data: Graph, node: Node) -> ValidationResult:
+    focus = report.value(node, SH.focusNode)
+    path = report.value(node, SH.resultPath)
+    value = report.value(node, SH.value)
+    message = report.value(node, SH.resultMessage)
+    shape = report.value(node, SH.sourceShape)
+    severity = report.value(node, SH.resultSeverity)
+    return ValidationResult(
+        severity=SEVERITIES.get(URIRef(str(severity)), str(severity)),
+        focus_node=str(focus),
+        focus_label=_label(data, focus),
+        path=_path_text(report, path),
+        value=_term_text(value),
+        message=str(message) if message is not None else "(no message)",
+        source_shape=shorten(str(shape)) if isinstance(shape, URIRef) else None,
+    )
+
+
+def _label(data: Graph, node: Node | None) -> str | None:
+    if node is None:
+        return None
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        label = data.value(node, predicate)
+        if label is not None:
+            return str(label)
+    return None
+
+
+def _term_text(term: Node | None) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return shorten(str(term))
+    if isinstance(term, Literal):
+        return term.n3()
+    if isinstance(term, BNode):
+        return "(blank node)"
+    return str(term)
+
+
+def _path_text(report: Graph, path: Node | None) -> str | None:
+    if path is None:
+        return None
+    if isinstance(path, URIRef):
+        return shorten(str(path))
+    inverse = report.value(path, SH.inversePath)
+    if isinstance(inverse, URIRef):
+        return "^" + shorten(str(inverse))
+    return "(complex path)"
+
+
+def locate(results: list[ValidationResult], files: dict[str, Path]) -> list[ValidationResult]:
+    """Add the file and line where each focus node is described, given graph IRI -> file.
+
+    The line is the first one that starts with the node's IRI or one of its prefixed names:
+    where the curator wrote the node's description.
+    """
+    texts = {iri: path.read_text(encoding="utf-8").splitlines() for iri, path in files.items()}
+    located = []
+    for result in results:
+        hit = _find(result.focus_node, texts)
+        if hit is None:
+            located.append(result)
+            continue
+        iri, line = hit
+        located.append(ValidationResult(**{**asdict(result), "file": str(files[iri]), "line": line}))
+    return located
+
+
+def _find(node: str, texts: dict[str, list[str]]) -> tuple[str, int] | None:
+    short = shorten(node)
+    spellings = [f"<{node}>", short] if not short.startswith("<") else [short]
+    for iri, lines in texts.items():
+        for number, text in enumerate(lines, start=1):
+            if any(text.lstrip().startswith(s) for s in spellings):
+                return iri, number
+    return None
