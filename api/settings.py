@@ -13,6 +13,8 @@ class Settings(BaseSettings):
     store: Path | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    #: Seconds a GraphQL request may run before it stops with a TIMEOUT error.
+    graphql_timeout: float = 10.0
 
 
 def get_settings() -> Settings:

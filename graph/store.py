@@ -12,7 +12,8 @@ source loaded it; ``GRAPH ?g { ... }`` still tells sources apart.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,6 +22,29 @@ from graph.namespaces import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Row = dict[str, Term]
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bind(sparql: str, bindings: Mapping[str, Term | None]) -> str:
+    """Bind variables by a VALUES block at the start of the WHERE clause.
+
+    Values are serialized by pyoxigraph (quotes, newlines and braces escaped), never pasted, so
+    a user string cannot change the query. ``None`` leaves a variable unbound (``UNDEF``). This
+    works on every SPARQL 1.1 endpoint, unlike engine-specific substitution APIs.
+
+    >>> bind("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('} UNION {')})
+    'SELECT ?s WHERE { VALUES (?o) { ("} UNION {") } ?s ?p ?o }'
+    """
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join("UNDEF" if v is None else str(v) for v in bindings.values())
+    block = f"WHERE {{ VALUES ({names}) {{ ({values}) }}"
+    bound, count = _WHERE.subn(lambda _: block, sparql, count=1)
+    if count != 1:
+        raise ValueError("a query with bindings needs an explicit WHERE clause")
+    return bound
 
 
 def text(term: Term) -> str:
@@ -44,19 +68,28 @@ class EvidenceStore:
         self.query_count = 0
 
     def query(
-        self, sparql: str, bindings: Mapping[str, Term] | None = None
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term | None] | None = None,
+        *,
+        default_graph: Sequence[ox.NamedNode] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """Run a SPARQL query; ``bindings`` are substituted as values, never pasted as text."""
+        """Run a SPARQL query; ``bindings`` are bound by :func:`bind`, never pasted as text.
+
+        ``default_graph`` replaces the union of all graphs as the default graph (an empty list
+        leaves it empty); ``named_graphs`` limits what ``GRAPH`` sees (default: every named graph).
+        """
         self.query_count += 1
-        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         return self._store.query(
-            sparql,
+            bind(sparql, bindings or {}),
             prefixes=PREFIXES,
-            use_default_graph_as_union=True,
-            substitutions=substitutions or None,
+            use_default_graph_as_union=default_graph is None,
+            default_graph=list(default_graph) if default_graph is not None else None,
+            named_graphs=list(named_graphs) if named_graphs is not None else None,
         )
 
-    def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+    def select(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> list[Row]:
         """Run a SELECT query and return its rows as dicts of bound variables."""
         result = self.query(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
@@ -72,7 +105,7 @@ class EvidenceStore:
             rows.append(row)
         return rows
 
-    def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
+    def ask(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> bool:
         """Run an ASK query."""
         return bool(self.query(sparql, bindings))
 

@@ -1,0 +1,1 @@
+"""The GraphQL API: types mirroring the SHACL shapes, batched resolvers, limits and errors."""

@@ -1,0 +1,399 @@
+"""The root Query: lists with filters and pagination, lookups, search and counts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+import strawberry
+
+from api.graphql.context import Info
+from api.graphql.enums import Certainty, ClaimKind, GradingAxis, LicensingStatus, Severity, StudyDesign
+from api.graphql.errors import BadUserInputError
+from api.graphql.ids import from_global_id, to_iri
+from api.graphql.nodes import (
+    Claim,
+    Condition,
+    Connection,
+    ContraindicationStatement,
+    Drug,
+    GradingScheme,
+    IndicationStatement,
+    InteractionStatement,
+    MechanismStatement,
+    MonitoringStatement,
+    Node,
+    PharmacogenomicStatement,
+    PracticePatternStatement,
+    PracticePointStatement,
+    Reference,
+    SourceDocument,
+    load_all,
+    load_one,
+    make_connection,
+    page_window,
+)
+from graph import claims as claim_queries
+from graph.claims import ClaimFilter
+from graph.namespaces import EV
+from graph.store import text
+
+MAX_TEXT = 200
+
+
+@strawberry.input(description="Conditions a claim must meet; all given fields must hold.")
+class ClaimFilterInput:
+    drug: str | None = strawberry.field(
+        default=None, description='Drug: label, synonym, identifier (e.g. "RXNORM:1256"), IRI or ID.'
+    )
+    condition: str | None = strawberry.field(
+        default=None, description="Condition: label, synonym, IRI or ID."
+    )
+    licensed: bool | None = strawberry.field(
+        default=None, description="Licensed (true) or unlicensed (false) indications only."
+    )
+    grade: str | None = strawberry.field(
+        default=None, description='Grade notation as printed in its scale, e.g. "A" (case-insensitive).'
+    )
+    grade_scheme: str | None = strawberry.field(
+        default=None, description='Only grades of this scheme: its IRI or name ("dr-oracle-evidence").'
+    )
+    min_certainty: Certainty | None = strawberry.field(
+        default=None, description="At least this GRADE certainty, directly or through a crosswalk."
+    )
+    study_design: StudyDesign | None = strawberry.field(
+        default=None, description="Supported by evidence of this design (or a narrower one)."
+    )
+    source: str | None = strawberry.field(default=None, description="Source document: IRI, ID or title.")
+    negated: bool | None = strawberry.field(
+        default=None, description="Negative findings only (true) or positive ones only (false)."
+    )
+    text: str | None = strawberry.field(
+        default=None,
+        description="Words in the claim's label or evidence text (case- and accent-insensitive).",
+    )
+    severity: Severity | None = strawberry.field(default=None, description="Contraindication severity.")
+    gene: str | None = strawberry.field(default=None, description="Gene of a pharmacogenomic rule.")
+    include_retracted: bool = strawberry.field(default=False, description="Also list retracted claims.")
+
+
+def _key(value: str | None, name: str) -> str | None:
+    """A user's lookup key: a global ID becomes its IRI; over-long text is refused."""
+    if value is None:
+        return None
+    if len(value) > MAX_TEXT:
+        raise BadUserInputError(f"{name} is longer than {MAX_TEXT} characters")
+    return to_iri(value) or value
+
+
+def to_claim_filter(given: ClaimFilterInput | None, kinds: tuple[ClaimKind, ...]) -> ClaimFilter:
+    """The graph layer's filter for a GraphQL filter input."""
+    f = given or ClaimFilterInput()
+    return ClaimFilter(
+        kinds=tuple(k.iri for k in kinds),
+        drug=_key(f.drug, "drug"),
+        condition=_key(f.condition, "condition"),
+        licensed=f.licensed,
+        grade=_key(f.grade, "grade"),
+        grade_scheme=_key(f.grade_scheme, "gradeScheme"),
+        min_certainty=f.min_certainty.value if f.min_certainty else None,
+        study_design=f.study_design.iri if f.study_design else None,
+        source=_key(f.source, "source"),
+        negated=f.negated,
+        text=_key(f.text, "text"),
+        severity=f.severity.iri if f.severity else None,
+        gene=_key(f.gene, "gene"),
+        include_retracted=f.include_retracted,
+    )
+
+
+async def claim_connection(
+    info: Info,
+    kinds: tuple[ClaimKind, ...],
+    given: ClaimFilterInput | None,
+    first: int | None,
+    after: str | None,
+) -> Connection[Any]:
+    """One page of claims: a page query, a count query, then one batched load of the nodes."""
+    limit, offset = page_window(first, after)
+    claim_filter = to_claim_filter(given, kinds)
+    store = info.context.store
+    info.context.check_deadline()
+    iris = claim_queries.find_claims(store, claim_filter, limit, offset)
+    total = claim_queries.count_claims(store, claim_filter)
+    return make_connection(await load_all(info, iris), total, offset, limit)
+
+
+async def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Connection[Any]:
+    limit, offset = page_window(first, after)
+    store = info.context.store
+    rows = store.select(
+        """SELECT ?s (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {
+             ?s a ?kind . OPTIONAL { ?s rdfs:label|dcterms:title ?label }
+           } GROUP BY ?s ORDER BY ?sortKey ?s""",
+        {"kind": ox.NamedNode(str(EV[kind]))},
+    )
+    iris = [text(r["s"]) for r in rows]
+    return make_connection(await load_all(info, iris[offset : offset + limit]), len(iris), offset, limit)
+
+
+async def _lookup(info: Info, kind: str, key: str) -> Node | None:
+    """A node of ``kind`` by ID, IRI, label, synonym or identifier."""
+    iri = _key(key, kind.lower())
+    rows = info.context.store.select(
+        """SELECT DISTINCT ?s WHERE {
+             ?s a ?kind .
+             FILTER(STR(?s) = ?key || EXISTS { ?s rdfs:label|skos:altLabel|ev:identifier ?name
+                                              FILTER(LCASE(STR(?name)) = LCASE(?key)) })
+           } ORDER BY ?s LIMIT 1""",
+        {"kind": ox.NamedNode(str(EV[kind])), "key": ox.Literal(iri or key)},
+    )
+    return await load_one(info, text(rows[0]["s"])) if rows else None
+
+
+@strawberry.type(description="How many claims fall in one group.")
+class GroupCount:
+    key: str = strawberry.field(description="The group: a grade notation, a status or a kind.")
+    label: str = strawberry.field(description="A readable name of the group.")
+    scheme: str | None = strawberry.field(description="For grades: the grading scheme's name.")
+    count: int
+
+
+@strawberry.type(description="Claim counts grouped by grade, licensing status and kind.")
+class ClaimCounts:
+    by_grade: list[GroupCount]
+    by_licensing_status: list[GroupCount]
+    by_kind: list[GroupCount]
+
+
+def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
+    """Counts for the statistics field (three grouped queries)."""
+    store = info.context.store
+    key = _key(drug, "drug")
+    drug_filter = (
+        """?s ev:drug ?drug . FILTER(STR(?drug) = ?drugKey || EXISTS {
+             ?drug rdfs:label|skos:altLabel|ev:identifier ?drugName
+             FILTER(LCASE(STR(?drugName)) = LCASE(?drugKey)) })"""
+        if key
+        else ""
+    )
+    bindings = {"drugKey": ox.Literal(key)} if key else None
+    live = "FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }"
+    grades = store.select(
+        f"""SELECT ?notation ?schemeName ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              {drug_filter} ?s ev:evidenceGrade|ev:recommendationStrength ?g . {live}
+              ?g skos:notation ?notation ; skos:prefLabel ?label ; skos:inScheme ?scheme .
+              BIND(STRAFTER(STR(?scheme), STR(grade:)) AS ?schemeName)
+            }} GROUP BY ?notation ?schemeName ?label ORDER BY ?schemeName ?notation""",
+        bindings,
+    )
+    licensing = store.select(
+        f"""SELECT ?status ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              {drug_filter} ?s a ev:IndicationStatement ; ev:licensingStatus ?status . {live}
+              ?status skos:prefLabel ?label .
+            }} GROUP BY ?status ?label ORDER BY ?status""",
+        bindings,
+    )
+    kinds = store.select(
+        f"""SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              {drug_filter} ?s a ?kind . ?kind rdfs:subClassOf ev:ClinicalStatement . {live}
+            }} GROUP BY ?kind ORDER BY ?kind""",
+        bindings,
+    )
+    return ClaimCounts(
+        by_grade=[
+            GroupCount(
+                key=text(r["notation"]),
+                label=text(r["label"]),
+                scheme=text(r["schemeName"]),
+                count=int(text(r["n"])),
+            )
+            for r in grades
+        ],
+        by_licensing_status=[
+            GroupCount(
+                key=(kind.name if (kind := _status(text(r["status"]))) else text(r["status"])),
+                label=text(r["label"]),
+                scheme=None,
+                count=int(text(r["n"])),
+            )
+            for r in licensing
+        ],
+        by_kind=[
+            GroupCount(key=k.name, label=k.value, scheme=None, count=int(text(r["n"])))
+            for r in kinds
+            if (k := _kind(text(r["kind"]))) is not None
+        ],
+    )
+
+
+def _status(iri: str) -> Any:
+    return LicensingStatus.from_iri(iri)
+
+
+def _kind(iri: str) -> ClaimKind | None:
+    return ClaimKind.from_iri(iri)  # type: ignore[return-value]
+
+
+FilterArg = Annotated[
+    ClaimFilterInput | None, strawberry.argument(description="Only claims meeting these conditions.")
+]
+FirstArg = Annotated[int | None, strawberry.argument(description="Page size: 50 by default, 500 at most.")]
+AfterArg = Annotated[
+    str | None, strawberry.argument(description="Return the items after this cursor (pageInfo.endCursor).")
+]
+
+
+@strawberry.type(description="Everything the evidence graph answers.")
+class Query:
+    @strawberry.field(description="Fetch any node by its global ID.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        _, iri = from_global_id(id)
+        return await load_one(info, iri)
+
+    @strawberry.field(description="Drugs, by label.")
+    async def drugs(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Drug]:
+        return await _labelled(info, "Drug", first, after)
+
+    @strawberry.field(description='One drug by ID, IRI, label, synonym or identifier ("RXNORM:1256").')
+    async def drug(self, info: Info, key: str) -> Drug | None:
+        node = await _lookup(info, "Drug", key)
+        return node if isinstance(node, Drug) else None
+
+    @strawberry.field(description="Conditions (diseases, findings and patient states), by label.")
+    async def conditions(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[Condition]:
+        return await _labelled(info, "Condition", first, after)
+
+    @strawberry.field(description='One condition by ID, IRI, label, synonym or identifier ("MONDO:0004980").')
+    async def condition(self, info: Info, key: str) -> Condition | None:
+        node = await _lookup(info, "Condition", key)
+        return node if isinstance(node, Condition) else None
+
+    @strawberry.field(description="Claims of every kind.")
+    async def claims(
+        self,
+        info: Info,
+        kind: ClaimKind | None = None,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[Claim]:
+        return await claim_connection(info, (kind,) if kind else tuple(ClaimKind), filter, first, after)
+
+    @strawberry.field(description="Indications, licensed or not, with grades and references.")
+    async def indications(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[IndicationStatement]:
+        return await claim_connection(info, (ClaimKind.INDICATION,), filter, first, after)
+
+    @strawberry.field(description="Contraindications.")
+    async def contraindications(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[ContraindicationStatement]:
+        return await claim_connection(info, (ClaimKind.CONTRAINDICATION,), filter, first, after)
+
+    @strawberry.field(description="Interactions, and documented absences of interaction (negated).")
+    async def interactions(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[InteractionStatement]:
+        return await claim_connection(info, (ClaimKind.INTERACTION,), filter, first, after)
+
+    @strawberry.field(description="Pharmacogenomic rules (e.g. TPMT and NUDT15).")
+    async def pharmacogenomics(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[PharmacogenomicStatement]:
+        return await claim_connection(info, (ClaimKind.PHARMACOGENOMIC,), filter, first, after)
+
+    @strawberry.field(description="Monitoring requirements.")
+    async def monitoring(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[MonitoringStatement]:
+        return await claim_connection(info, (ClaimKind.MONITORING,), filter, first, after)
+
+    @strawberry.field(description="Practice points and pitfalls.")
+    async def practice_points(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[PracticePointStatement]:
+        return await claim_connection(info, (ClaimKind.PRACTICE_POINT,), filter, first, after)
+
+    @strawberry.field(description="Mechanism of action and metabolism statements.")
+    async def mechanisms(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[MechanismStatement]:
+        return await claim_connection(info, (ClaimKind.MECHANISM,), filter, first, after)
+
+    @strawberry.field(description="Practice-pattern and survey findings.")
+    async def practice_patterns(
+        self,
+        info: Info,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+    ) -> Connection[PracticePatternStatement]:
+        return await claim_connection(info, (ClaimKind.PRACTICE_PATTERN,), filter, first, after)
+
+    @strawberry.field(description="References, by label.")
+    async def references(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[Reference]:
+        return await _labelled(info, "Reference", first, after)
+
+    @strawberry.field(description="Source documents, by title.")
+    async def sources(
+        self, info: Info, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[SourceDocument]:
+        return await _labelled(info, "SourceDocument", first, after)
+
+    @strawberry.field(description="Grading schemes (quality of evidence and strength of recommendation).")
+    async def grading_schemes(self, info: Info, axis: GradingAxis | None = None) -> list[GradingScheme]:
+        iris = claim_queries.grade_schemes(info.context.store)
+        schemes = [n for n in await load_all(info, iris) if isinstance(n, GradingScheme)]
+        return [s for s in schemes if axis is None or s.axis() == axis]
+
+    @strawberry.field(
+        description="Nodes whose label, synonym, identifier or title contains the text, ignoring case and "
+        'accents ("behcet" finds Behçet\'s disease). Exact matches first.'
+    )
+    async def search(
+        self, info: Info, text: str, first: FirstArg = None, after: AfterArg = None
+    ) -> Connection[Node]:
+        limit, offset = page_window(first, after)
+        if len(text) > MAX_TEXT:
+            raise BadUserInputError(f"text is longer than {MAX_TEXT} characters")
+        iris = claim_queries.search(info.context.store, text)
+        nodes = await load_all(info, iris[offset : offset + limit])
+        return make_connection(nodes, len(iris), offset, limit)
+
+    @strawberry.field(description="Claim counts grouped by grade, licensing status and kind.")
+    def statistics(self, info: Info, drug: str | None = None) -> ClaimCounts:
+        return claim_counts(info, drug)

@@ -1,0 +1,74 @@
+"""The GraphQL schema, its limits (depth, page size, time) and its error codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+
+from api.graphql.errors import ApiError
+from api.graphql.nodes import NODE_TYPES
+from api.graphql.query import Query
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every error an ``extensions.code``; hide internal errors' details from clients.
+
+    Our own errors carry their code; GraphQL validation errors become GRAPHQL_VALIDATION_FAILED
+    (QUERY_TOO_COMPLEX for the depth and alias limits); anything unexpected is reported as
+    INTERNAL_SERVER_ERROR with a generic message, never a stack trace.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        """Rewrite the operation's errors once it has run."""
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            result.errors = [_coded(error) for error in errors]
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    if error.extensions and "code" in error.extensions:
+        return error
+    original = error.original_error
+    if isinstance(original, ApiError):
+        return GraphQLError(
+            error.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            original,
+            extensions=original.extensions,
+        )
+    if original is None:
+        limit = "exceeds maximum operation depth" in error.message or "aliases" in error.message
+        code = "QUERY_TOO_COMPLEX" if limit else "GRAPHQL_VALIDATION_FAILED"
+        return GraphQLError(
+            error.message, error.nodes, error.source, error.positions, error.path, extensions={"code": code}
+        )
+    return GraphQLError(
+        "Internal error: the request could not be answered.",
+        error.nodes,
+        error.source,
+        error.positions,
+        error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR"},
+    )
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=NODE_TYPES,
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        ErrorCodes,
+    ],
+)

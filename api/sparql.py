@@ -1,0 +1,315 @@
+"""``/sparql``: the read-only SPARQL 1.1 Protocol endpoint.
+
+Queries arrive by GET (``query=``), by form POST or as a direct ``application/sparql-query``
+POST body, and see the union of all named graphs as their default graph unless the request
+names a dataset with ``default-graph-uri`` / ``named-graph-uri``. Results are negotiated from the
+Accept header. Updates are refused: the store is written only by the loader.
+"""
+
+import re
+from collections.abc import Sequence
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from pydantic import BaseModel
+
+from api.deps import StoreDep
+from graph.namespaces import PREFIXES
+from graph.store import EvidenceStore
+
+router = APIRouter(tags=["sparql"])
+
+#: Media types for SELECT and ASK results, the default first.
+RESULTS_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+
+#: Media types for CONSTRUCT and DESCRIBE results, the default first.
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+
+_UPDATE_KEYWORDS = frozenset(
+    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+)
+# The prologue (comments, BASE, PREFIX) that may precede the first keyword of a request.
+_PROLOGUE_ITEM = re.compile(
+    r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>", re.IGNORECASE | re.ASCII
+)
+_KEYWORD = re.compile(r"[A-Za-z]+")
+
+READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused."
+
+
+class ErrorDetail(BaseModel):
+    """The body of an error response."""
+
+    detail: str
+
+
+def is_update(request_text: str) -> bool:
+    r"""Whether ``request_text`` is a SPARQL Update rather than a query, by its first keyword.
+
+    >>> is_update("PREFIX ex: <http://example.org/#> # comment\nINSERT DATA { ex:a ex:b ex:c }")
+    True
+    >>> is_update("SELECT * WHERE { ?s ?p ?o }")
+    False
+    """
+    position = 0
+    while match := _PROLOGUE_ITEM.match(request_text, position):
+        position = match.end()
+    keyword = _KEYWORD.match(request_text, position)
+    return keyword is not None and keyword.group().upper() in _UPDATE_KEYWORDS
+
+
+def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
+    """The offered media type the Accept header rates highest, or ``None`` if it accepts none.
+
+    Each offer takes the q-value of the most specific range matching it; ties go to the offer
+    listed first, and a missing header accepts the first offer.
+
+    >>> negotiate("text/csv;q=0.5, application/*;q=0.9", ["text/csv", "application/n-triples"])
+    'application/n-triples'
+    >>> negotiate("text/html", ["text/turtle"]) is None
+    True
+    """
+    if accept is None or not accept.strip():
+        return offered[0] if offered else None
+    ranges: list[tuple[str, float]] = []
+    for item in accept.split(","):
+        media_range, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media_range:
+            ranges.append((media_range.lower(), quality))
+    best, best_quality = None, 0.0
+    for media_type in offered:
+        quality = _quality(media_type, ranges)
+        if quality > best_quality:
+            best, best_quality = media_type, quality
+    return best
+
+
+def _quality(media_type: str, ranges: list[tuple[str, float]]) -> float:
+    main_type = media_type.partition("/")[0]
+    specificity, quality = -1, 0.0
+    for media_range, range_quality in ranges:
+        if media_range == media_type:
+            rank = 2
+        elif media_range == f"{main_type}/*":
+            rank = 1
+        elif media_range == "*/*":
+            rank = 0
+        else:
+            continue
+        if rank > specificity:
+            specificity, quality = rank, range_quality
+    return quality
+
+
+def _graphs(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
+    try:
+        return [ox.NamedNode(iri) for iri in iris]
+    except ValueError as error:
+        raise HTTPException(400, f"Invalid IRI in {parameter}: {error}") from error
+
+
+def run_query(
+    store: EvidenceStore,
+    query: str | None,
+    default_graph_uris: Sequence[str],
+    named_graph_uris: Sequence[str],
+    accept: str | None,
+) -> Response:
+    """Answer one protocol request: check it, run it on the store, serialize as negotiated."""
+    if query is None or not query.strip():
+        raise HTTPException(400, "Missing SPARQL query: pass it as the 'query' parameter.")
+    if is_update(query):
+        raise HTTPException(400, READ_ONLY)
+    default_graph, named_graphs = None, None
+    # Naming any graph replaces the whole dataset, as FROM / FROM NAMED would.
+    if default_graph_uris or named_graph_uris:
+        default_graph = _graphs(default_graph_uris, "default-graph-uri")
+        named_graphs = _graphs(named_graph_uris, "named-graph-uri")
+    try:
+        result = store.query(query, default_graph=default_graph, named_graphs=named_graphs)
+    except SyntaxError as error:
+        raise HTTPException(400, f"SPARQL syntax error: {error}") from error
+    try:
+        return _serialize(result, accept)
+    finally:
+        # pyoxigraph results must be dropped on the thread that made them; an error's traceback
+        # keeps this frame alive into the event loop, so let go of them here.
+        del result
+
+
+def _serialize(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: str | None) -> Response:
+    try:
+        if isinstance(result, ox.QueryTriples):
+            media_type = negotiate(accept, list(GRAPH_FORMATS))
+            if media_type is None:
+                raise _not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_FORMATS)
+            rdf_format = GRAPH_FORMATS[media_type]
+            prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
+            body = ox.serialize(result, format=rdf_format, prefixes=prefixes)
+        else:
+            media_type = negotiate(accept, list(RESULTS_FORMATS))
+            if media_type is None:
+                raise _not_acceptable("SELECT and ASK", RESULTS_FORMATS)
+            body = result.serialize(format=RESULTS_FORMATS[media_type])
+    finally:
+        del result  # as in run_query: this frame may outlive the request thread
+    return Response(content=body or b"", media_type=media_type, headers={"Vary": "Accept"})
+
+
+def _not_acceptable(kinds: str, formats: dict[str, Any]) -> HTTPException:
+    return HTTPException(
+        406, f"{kinds} queries cannot answer in the requested media type; acceptable: {', '.join(formats)}."
+    )
+
+
+async def request_body(request: Request) -> bytes:
+    """The raw request body, read on the event loop so the route itself can run in a thread."""
+    return await request.body()
+
+
+_DESCRIPTION = """\
+Read-only [SPARQL 1.1 Protocol](https://www.w3.org/TR/sparql11-protocol/) endpoint.
+
+The default graph is the **union of all named graphs** (one per source); use `GRAPH ?g { ... }`
+to tell sources apart. The evidence-graph prefixes (`ev:`, `drug:`, `claim:`, ...) are predeclared.
+`default-graph-uri` / `named-graph-uri` replace that dataset with the graphs they name.
+
+The result format follows the `Accept` header (q-values honoured):
+
+* SELECT / ASK: `application/sparql-results+json` (default), `application/sparql-results+xml`,
+  `text/csv`, `text/tab-separated-values`
+* CONSTRUCT / DESCRIBE: `text/turtle` (default), `application/n-triples`, `application/ld+json`
+
+SPARQL Update is refused with 400.
+"""
+
+_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Query results in the negotiated format.",
+        "content": {media_type: {} for media_type in [*RESULTS_FORMATS, *GRAPH_FORMATS]},
+    },
+    400: {"model": ErrorDetail, "description": "Missing query, syntax error (with position), or an update."},
+    406: {"model": ErrorDetail, "description": "The query type cannot answer in any accepted media type."},
+}
+
+_QUERY_DOC = "The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)."
+_DEFAULT_GRAPH_DOC = "IRI of a graph to use as (part of) the default graph; repeatable."
+_NAMED_GRAPH_DOC = "IRI of a graph that GRAPH clauses may see; repeatable."
+
+AcceptHeader = Annotated[str | None, Header(description="Media types wanted for the results.")]
+DefaultGraphUris = Annotated[list[str], Query(alias="default-graph-uri", description=_DEFAULT_GRAPH_DOC)]
+NamedGraphUris = Annotated[list[str], Query(alias="named-graph-uri", description=_NAMED_GRAPH_DOC)]
+
+
+@router.get(
+    "/sparql",
+    summary="SPARQL query (GET)",
+    description=_DESCRIPTION,
+    response_class=Response,
+    responses=_RESPONSES,
+)
+def sparql_get(
+    *,
+    store: StoreDep,
+    request: Request,
+    query: Annotated[str | None, Query(description=_QUERY_DOC)] = None,
+    default_graph_uri: DefaultGraphUris = [],  # noqa: B006 - FastAPI copies defaults per request
+    named_graph_uri: NamedGraphUris = [],  # noqa: B006
+    accept: AcceptHeader = None,
+) -> Response:
+    """Run a query passed in the URL."""
+    if "update" in request.query_params:
+        raise HTTPException(400, READ_ONLY)
+    return run_query(store, query, default_graph_uri, named_graph_uri, accept)
+
+
+_POST_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["query"],
+                    "properties": {
+                        "query": {"type": "string", "description": _QUERY_DOC},
+                        "default-graph-uri": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": _DEFAULT_GRAPH_DOC,
+                        },
+                        "named-graph-uri": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": _NAMED_GRAPH_DOC,
+                        },
+                    },
+                }
+            },
+            "application/sparql-query": {"schema": {"type": "string", "description": _QUERY_DOC}},
+        },
+    }
+}
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query (POST)",
+    description=_DESCRIPTION
+    + "\nPOST either a form (`query=`) or the query itself as `application/sparql-query`; with the "
+    "latter, `default-graph-uri` / `named-graph-uri` go in the URL.",
+    response_class=Response,
+    responses={**_RESPONSES, 415: {"model": ErrorDetail, "description": "Unsupported request body type."}},
+    openapi_extra=_POST_BODY,
+)
+def sparql_post(
+    *,
+    store: StoreDep,
+    body: Annotated[bytes, Depends(request_body)],
+    default_graph_uri: DefaultGraphUris = [],  # noqa: B006 - FastAPI copies defaults per request
+    named_graph_uri: NamedGraphUris = [],  # noqa: B006
+    content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
+    accept: AcceptHeader = None,
+) -> Response:
+    """Run a query sent as a form or as the request body."""
+    media_type = (content_type or "").partition(";")[0].strip().lower()
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HTTPException(400, f"The request body is not UTF-8: {error}") from error
+    if media_type == "application/sparql-update":
+        raise HTTPException(400, READ_ONLY)
+    if media_type == "application/sparql-query":
+        return run_query(store, text, default_graph_uri, named_graph_uri, accept)
+    if media_type == "application/x-www-form-urlencoded":
+        form = parse_qs(text, keep_blank_values=True)
+        if "update" in form:
+            raise HTTPException(400, READ_ONLY)
+        query = form.get("query", [None])[0]
+        return run_query(
+            store, query, form.get("default-graph-uri", []), form.get("named-graph-uri", []), accept
+        )
+    raise HTTPException(
+        415,
+        f"Unsupported Content-Type {media_type or '(none)'!r}: send application/x-www-form-urlencoded "
+        "or application/sparql-query.",
+    )
