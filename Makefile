@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint format validate stats clean
+.PHONY: help install run test lint format schema validate stats clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -18,6 +18,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+run: install ## Serve the API with the bundled content at http://127.0.0.1:8000 (GraphiQL at /graphql)
+	$(VENV)/bin/evidence-graph serve
+
 test: install ## Run every test (unit, doctest, CLI, HTTP)
 	$(PY) -m pytest
 
@@ -29,6 +32,9 @@ lint: install ## ruff (lint + format check) and mypy --strict
 format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+schema: install ## Write the GraphQL SDL to api/schema.graphql (a test compares it to the live schema)
+	$(PY) -m api.graphql.sdl > api/schema.graphql
 
 validate: install ## Validate the bundled ontology and content against the shapes
 	$(VENV)/bin/evidence-graph validate ontology/*.ttl graph/content/*.ttl

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import health, sparql
+from api.graphql.media_type import graphql_response_media_type
 from api.graphql.router import graphql_router
 from api.settings import Settings, get_settings
 from graph import __version__
@@ -41,4 +42,5 @@ def create_app(store: EvidenceStore | None = None, settings: Settings | None = N
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
+    app.middleware("http")(graphql_response_media_type)
     return app

@@ -211,5 +211,35 @@ def stats(
         typer.echo(result.to_text())
 
 
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Serve GraphQL (/graphql), SPARQL (/sparql), /health and the docs (/docs) over HTTP.
+
+    The store is opened before the server starts listening: a store that cannot be opened is
+    an error (exit 2) and nothing is served.
+    """
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from api.app import create_app  # noqa: PLC0415 - keeps the other commands' start-up light
+
+    settings = get_settings()
+    target = store if store is not None else settings.store
+    try:
+        evidence = open_store(target)
+    except (OSError, SourceError, ValidationFailedError) as error:
+        _fail(f"error: cannot open the store {target}: {error}", 2)
+    typer.echo(f"serving {len(evidence)} quads from {'the store at ' + str(target) if target else 'memory'}")
+    uvicorn.run(
+        create_app(store=evidence, settings=settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -45,6 +45,16 @@ _PROLOGUE_ITEM = re.compile(
 )
 _KEYWORD = re.compile(r"[A-Za-z]+")
 
+# Strings, IRIs and comments, removed before looking for the SERVICE keyword.
+_OPAQUE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+NO_SERVICE = (
+    "SERVICE (federated query) is refused: it would make this server send requests to other "
+    "addresses. Query the other endpoint yourself."
+)
 READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused."
 
 
@@ -67,6 +77,17 @@ def is_update(request_text: str) -> bool:
         position = match.end()
     keyword = _KEYWORD.match(request_text, position)
     return keyword is not None and keyword.group().upper() in _UPDATE_KEYWORDS
+
+
+def uses_service(query: str) -> bool:
+    """Whether a query calls SERVICE (outside strings, IRIs and comments).
+
+    >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_service('SELECT * WHERE { ?service ex:SERVICE "SERVICE" } # SERVICE')
+    False
+    """
+    return _SERVICE.search(_OPAQUE.sub(" ", query)) is not None
 
 
 def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
@@ -139,6 +160,8 @@ def run_query(
         raise HTTPException(400, "Missing SPARQL query: pass it as the 'query' parameter.")
     if is_update(query):
         raise HTTPException(400, READ_ONLY)
+    if uses_service(query):
+        raise HTTPException(400, NO_SERVICE)
     default_graph, named_graphs = None, None
     # Naming any graph replaces the whole dataset, as FROM / FROM NAMED would.
     if default_graph_uris or named_graph_uris:

@@ -170,7 +170,9 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
             "FILTER(COALESCE(?negatedValue, false) = ?negated)",
         ]
         bindings["negated"] = ox.Literal(f.negated)
-    if f.text is not None:
+    if f.text is not None and not any(c.isalnum() for c in f.text):
+        lines.append("FILTER(false)")  # punctuation alone would match everything
+    elif f.text is not None:
         lines.append(
             "FILTER EXISTS { ?s rdfs:label|(ev:evidence/ev:text) ?claimText "
             'FILTER(REGEX(STR(?claimText), ?textPattern, "i")) }'
@@ -240,8 +242,8 @@ def search(store: EvidenceStore, value: str) -> list[str]:
 
     Case and accents are ignored; exact matches come first, then the rest by label.
     """
-    if not value.strip():
-        return []
+    if not any(c.isalnum() for c in value):
+        return []  # punctuation alone would match everything
     query = _SEARCH % iri_list(str(t) for t in SEARCHABLE)
     rows = store.select(query, {"pattern": ox.Literal(search_pattern(value))})
     return [text(r["s"]) for r in rows]

@@ -20,8 +20,7 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
 _PER_GRADE = """
 SELECT ?scheme ?notation (COUNT(DISTINCT ?claim) AS ?n) WHERE {
   ?claim ev:evidenceGrade|ev:recommendationStrength ?grade .
-  ?grade skos:notation ?notation ; skos:inScheme ?s .
-  ?s skos:prefLabel ?scheme .
+  ?grade skos:notation ?notation ; skos:inScheme ?scheme .
 } GROUP BY ?scheme ?notation ORDER BY ?scheme ?notation
 """
 
@@ -73,7 +72,9 @@ def store_stats(store: EvidenceStore) -> StoreStats:
     per_class = {
         shorten(text(r["class"])): _int(r["n"]) for r in store.select(_PER_CLASS, {"ontology": ontology})
     }
-    per_grade = {f"{text(r['scheme'])} {text(r['notation'])}": _int(r["n"]) for r in store.select(_PER_GRADE)}
+    per_grade = {
+        f"{shorten(text(r['scheme']))} {text(r['notation'])}": _int(r["n"]) for r in store.select(_PER_GRADE)
+    }
     per_licensing = {text(r["status"]): _int(r["n"]) for r in store.select(_PER_LICENSING)}
     report = validate_quads(store.quads())
     return StoreStats(

@@ -60,6 +60,8 @@ class EvidenceStore:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
         if self.path is not None:
+            if self.path.exists() and not self.path.is_dir():
+                raise NotADirectoryError(f"{self.path} is not a directory (a store is a directory)")
             self.path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path))
         else:

@@ -320,3 +320,40 @@ def test_openapi_documents_both_methods(client: TestClient) -> None:
         responses = path[method]["responses"]
         assert {"200", "400", "406"} <= set(responses)
         assert {"text/csv", "text/turtle", "application/ld+json"} <= set(responses["200"]["content"])
+
+
+def test_service_is_refused_before_any_request_leaves(client: TestClient) -> None:
+    import http.server  # noqa: PLC0415
+    import threading  # noqa: PLC0415
+
+    hits: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            hits.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815 - the name http.server dispatches to
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_port}/sparql"
+        response = get(client, f"SELECT * WHERE {{ service <{endpoint}> {{ ?s ?p ?o }} }}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 400
+    assert "SERVICE" in response.json()["detail"]
+    assert hits == []
+
+
+def test_the_word_service_in_strings_and_names_is_fine(client: TestClient) -> None:
+    response = get(client, 'SELECT ?service WHERE { BIND("SERVICE <x>" AS ?service) } # SERVICE')
+    assert response.status_code == 200
+    assert json_column(response, "service") == ["SERVICE <x>"]

@@ -194,6 +194,11 @@ class Identified(Node):
     def close_matches(self) -> list[str]:
         return self.entity.iris(SKOS + "closeMatch")
 
+    @rdf(SKOS + "broader", "Broader concepts (e.g. pemphigoid for bullous pemphigoid).")
+    async def broader(self, info: Info) -> list[Identified]:
+        nodes = await load_all(info, self.entity.iris(SKOS + "broader"))
+        return [n for n in nodes if isinstance(n, Identified)]
+
 
 @strawberry.interface(description=describe(str(EV.ClinicalStatement)))
 class Claim(Node):
@@ -259,6 +264,10 @@ class Claim(Node):
     @rdf(str(EV.population))
     def population(self) -> str | None:
         return self.entity.string(str(EV.population))
+
+    @rdf(str(EV.condition), "Every condition the claim names.")
+    async def conditions(self, info: Info) -> list[Condition]:
+        return await _conditions(info, self.entity)
 
     @rdf(str(PROV) + "wasAttributedTo", "IRI of the agent who curated or last changed the claim.")
     def attributed_to(self) -> str | None:
@@ -391,10 +400,6 @@ class MonitoringStatement(Claim):
 
 @strawberry.type(description=describe(str(EV.PracticePointStatement)))
 class PracticePointStatement(Claim):
-    @rdf(str(EV.condition))
-    async def conditions(self, info: Info) -> list[Condition]:
-        return await _conditions(info, self.entity)
-
     @rdf(str(EV.relatedDrug))
     async def related_drugs(self, info: Info) -> list[Drug]:
         return await _drugs(info, self.entity, str(EV.relatedDrug))
@@ -418,9 +423,7 @@ class MechanismStatement(Claim):
 
 @strawberry.type(description=describe(str(EV.PracticePatternStatement)))
 class PracticePatternStatement(Claim):
-    @rdf(str(EV.condition))
-    async def conditions(self, info: Info) -> list[Condition]:
-        return await _conditions(info, self.entity)
+    pass
 
 
 # --- evidence -----------------------------------------------------------------------------------
@@ -717,11 +720,6 @@ class DrugClass(Drug):
 
 @strawberry.type(description=describe(str(EV.Condition)))
 class Condition(Identified):
-    @rdf(SKOS + "broader", "Broader conditions (e.g. pemphigoid for bullous pemphigoid).")
-    async def broader(self, info: Info) -> list[Condition]:
-        nodes = await load_all(info, self.entity.iris(SKOS + "broader"))
-        return [n for n in nodes if isinstance(n, Condition)]
-
     @strawberry.field(description="True for patient states such as pregnancy and breastfeeding.")
     def patient_state(self) -> bool:
         return str(EV.PatientState) in self.entity.types

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.types import ExecutionContext
 
 from api.graphql.errors import ApiError
 from api.graphql.nodes import NODE_TYPES
@@ -63,7 +64,20 @@ def _coded(error: GraphQLError) -> GraphQLError:
     )
 
 
-schema = strawberry.Schema(
+class EvidenceSchema(strawberry.Schema):
+    """The schema, logging only unexpected errors: a user's bad input is not a server fault."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log the errors that are not ours on purpose (ApiError) nor GraphQL validation errors."""
+        unexpected = [
+            e for e in errors if e.original_error is not None and not isinstance(e.original_error, ApiError)
+        ]
+        super().process_errors(unexpected, execution_context)
+
+
+schema = EvidenceSchema(
     query=Query,
     types=NODE_TYPES,
     extensions=[

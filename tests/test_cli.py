@@ -1,0 +1,156 @@
+"""The evidence-graph command line, run as a real process: exit codes, messages, outputs."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.paths import CONTENT_DIR, ONTOLOGY_DIR
+
+CLI = str(Path(sys.executable).parent / "evidence-graph")
+CONTENT = str(CONTENT_DIR / "azathioprine-dermatology.ttl")
+PREFIXES = """@prefix ev: <https://w3id.org/evidence-graph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix drug: <https://w3id.org/evidence-graph/id/drug/> .
+"""
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=120, env=env, check=False)
+
+
+def test_help_lists_every_command() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("validate", "load", "query", "stats"):
+        assert command in result.stdout
+    for command in ("validate", "load", "query", "stats"):
+        assert run(command, "--help").returncode == 0
+
+
+def test_validate_bundled_content_conforms_with_warnings() -> None:
+    result = run("validate", CONTENT, *(str(p) for p in sorted(ONTOLOGY_DIR.glob("*.ttl"))))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Conforms: 0 violation(s), ")
+    assert "Warning:" in result.stdout
+
+
+def test_validate_json_report(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "drug:x a ev:Drug .\n")
+    result = run("validate", "--format", "json", str(bad))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    (violation,) = [r for r in report["results"] if r["severity"] == "Violation"]
+    assert violation["focus_node"] == "https://w3id.org/evidence-graph/id/drug/x"
+    assert violation["path"] == "rdfs:label"
+    assert violation["file"] == str(bad)
+    assert violation["line"] == 4
+    assert violation["message"]
+
+
+def test_validate_violation_exits_1_with_file_line_focus_path_message(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "\ndrug:x a ev:Drug .\n")
+    result = run("validate", str(bad))
+    assert result.returncode == 1
+    assert "Does not conform: 1 violation(s)" in result.stdout
+    assert f"{bad}:5: Violation: drug:x" in result.stdout
+    assert "path:    rdfs:label" in result.stdout
+    assert "message: " in result.stdout
+
+
+def test_syntax_error_exits_2_with_file_line_column(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text(PREFIXES + 'drug:x rdfs:label "unterminated .\n')
+    result = run("validate", str(broken))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {broken}:4:")
+    assert "syntax error" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["validate", "load"])
+def test_missing_file_exits_2(command: str, tmp_path: Path) -> None:
+    result = run(command, str(tmp_path / "absent.ttl"))
+    assert result.returncode == 2
+    assert result.stderr == f"error: {tmp_path / 'absent.ttl'}: no such file\n"
+
+
+def test_unknown_format_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello")
+    result = run("validate", str(path))
+    assert result.returncode == 2
+    assert "unknown file type '.txt'" in result.stderr
+
+
+def test_load_into_a_store_and_query_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(PREFIXES + 'drug:tacrolimus a ev:Drug ; rdfs:label "tacrolimus" .\n')
+    loaded = run("load", str(extra), "--store", str(store))
+    assert loaded.returncode == 0, loaded.stderr
+    assert f"loaded 2 quads from {extra} into <https://w3id.org/evidence-graph/graph/extra>" in loaded.stdout
+
+    again = run("load", str(extra), "--store", str(store))
+    assert again.returncode == 1
+    assert "--replace" in again.stderr
+
+    query = "SELECT ?label WHERE { drug:tacrolimus rdfs:label ?label }"
+    table = run("query", query, "--store", str(store))
+    assert table.returncode == 0
+    assert table.stdout.splitlines() == ["label", "----------", "tacrolimus", "(1 row)"]
+
+
+def test_load_with_a_violation_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + "drug:x a ev:Drug .\n")
+    result = run("load", str(bad), "--store", str(store))
+    assert result.returncode == 1
+    assert "1 SHACL violation(s); nothing was written." in result.stderr
+    count = run(
+        "query", "SELECT (COUNT(*) AS ?n) WHERE { drug:x ?p ?o }", "--store", str(store), "--format", "csv"
+    )
+    assert list(csv.reader(io.StringIO(count.stdout))) == [["n"], ["0"]]
+
+
+def test_query_formats_json_and_csv_and_ask() -> None:
+    query = "SELECT ?n WHERE { ref:dr-oracle-azathioprine-5 ev:citationNumber ?n }"
+    as_json = json.loads(run("query", query, "--format", "json").stdout)
+    assert as_json["results"]["bindings"][0]["n"]["value"] == "5"
+    assert run("query", query, "--format", "csv").stdout.splitlines() == ["n", "5"]
+    assert run("query", "ASK WHERE { drug:azathioprine a ev:Drug }").stdout == "true\n"
+
+
+def test_query_from_file_and_syntax_error(tmp_path: Path) -> None:
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?s WHERE { ?s a ev:SourceDocument }")
+    result = run("query", "--file", str(query))
+    assert result.returncode == 0
+    assert "source:dr-oracle-azathioprine-dermatology" in result.stdout
+    bad = run("query", "SELECT WHERE {")
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("error: query syntax error")
+
+
+def test_stats_counts_classes_grades_licensing_and_warnings() -> None:
+    result = run("stats", "--format", "json")
+    assert result.returncode == 0
+    stats = json.loads(result.stdout)
+    assert stats["per_class"]["ev:IndicationStatement"] == 14
+    assert stats["per_class"]["ev:ContraindicationStatement"] == 5
+    assert stats["per_licensing"] == {"licensed": 3, "unlicensed": 11}
+    assert stats["per_grade"] == {
+        "grade:dr-oracle-evidence A": 3,
+        "grade:dr-oracle-evidence B": 3,
+        "grade:dr-oracle-evidence C": 5,
+    }
+    assert stats["violations"] == 0
+    assert stats["warnings"] > 0

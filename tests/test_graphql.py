@@ -1,0 +1,314 @@
+"""GraphQL over HTTP (TestClient) on the bundled content: queries, filters, pages, errors."""
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.settings import Settings
+from graph.store import EvidenceStore
+
+GRADE_A_UNLICENSED = (
+    '{ indications(filter: {licensed: false, grade: "A"}) { totalCount nodes { condition { label } '
+    "grade { notation } references { title } } } }"
+)
+
+
+def gql(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def data(client: TestClient, query: str, **variables: Any) -> dict[str, Any]:
+    body = gql(client, query, **variables)
+    assert "errors" not in body, body["errors"]
+    result: dict[str, Any] = body["data"]
+    return result
+
+
+def error_codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+def count(client: TestClient, field: str, filter_text: str) -> int:
+    result = data(client, f"{{ {field}(filter: {{{filter_text}}}) {{ totalCount nodes {{ id }} }} }}")[field]
+    assert len(result["nodes"]) == result["totalCount"]
+    total: int = result["totalCount"]
+    return total
+
+
+def test_grade_a_unlicensed_indications_with_references(client: TestClient) -> None:
+    result = data(client, GRADE_A_UNLICENSED)["indications"]
+    assert result["totalCount"] == 3
+    conditions = {n["condition"]["label"].casefold() for n in result["nodes"]}
+    assert conditions == {"atopic dermatitis", "chronic actinic dermatitis", "behçet's disease"}
+    assert {n["grade"]["notation"] for n in result["nodes"]} == {"A"}
+    for node in result["nodes"]:
+        assert node["references"], node
+    titles = {r["title"] for n in result["nodes"] for r in n["references"]}
+    assert "Guideline Directed Topic Overview" in titles
+    assert "Contraception Management in Behçet's Disease Patients on Azathioprine" in titles
+
+
+def test_absolute_contraindications_of_azathioprine(client: TestClient) -> None:
+    query = '{ contraindications(filter: {drug: "azathioprine", severity: ABSOLUTE}) { totalCount } }'
+    assert data(client, query)["contraindications"]["totalCount"] == 5
+
+
+@pytest.mark.parametrize(
+    ("field", "filter_text", "expected"),
+    [
+        ("indications", "licensed: true", 3),
+        ("indications", "licensed: false", 11),
+        ("indications", 'grade: "C"', 5),
+        ("indications", 'grade: "c", gradeScheme: "dr-oracle-evidence"', 5),
+        ("indications", 'grade: "A", gradeScheme: "grade-certainty"', 0),
+        ("indications", "minCertainty: HIGH", 3),
+        ("indications", "minCertainty: MODERATE", 6),
+        ("indications", "minCertainty: LOW", 11),
+        ("indications", 'condition: "atopic eczema"', 1),
+        ("indications", 'condition: "MONDO:0007191"', 1),
+        ("indications", "studyDesign: DOUBLE_BLIND_PLACEBO_CONTROLLED_TRIAL", 3),
+        ("indications", "studyDesign: RANDOMIZED_CONTROLLED_TRIAL", 5),
+        ("indications", 'drug: "RXNORM:1256", licensed: true', 3),
+        ("indications", 'drug: "methotrexate"', 0),
+        ("indications", 'text: "wegener"', 1),
+        (
+            "indications",
+            'source: "What is the role of azathioprine in treating autoimmune and inflammatory '
+            'skin conditions in dermatology?"',
+            14,
+        ),
+        ("interactions", "negated: true", 2),
+        ("interactions", "negated: false", 1),
+        ("pharmacogenomics", 'gene: "TPMT"', 3),
+        ("pharmacogenomics", 'gene: "HGNC:23063"', 1),
+        ("contraindications", "severity: RELATIVE", 0),
+        ("monitoring", 'text: "blood count"', 1),
+    ],
+)
+def test_filters(client: TestClient, field: str, filter_text: str, expected: int) -> None:
+    assert count(client, field, filter_text) == expected
+
+
+def test_certainty_filter_follows_the_crosswalk(client: TestClient) -> None:
+    query = """{ indications(filter: {minCertainty: MODERATE}) { nodes { grade { notation
+                 closeMatches { notation scheme { iri } } } } } }"""
+    nodes = data(client, query)["indications"]["nodes"]
+    crosswalked = {m["notation"] for n in nodes for m in n["grade"]["closeMatches"]}
+    assert crosswalked == {"high", "moderate"}
+
+
+def test_every_kind_has_its_list(client: TestClient) -> None:
+    expected = {
+        "indications": 14,
+        "contraindications": 5,
+        "interactions": 3,
+        "pharmacogenomics": 4,
+        "monitoring": 1,
+        "practicePoints": 5,
+        "mechanisms": 3,
+        "practicePatterns": 3,
+        "claims": 38,
+        "references": 5,
+        "sources": 1,
+    }
+    query = "{ " + " ".join(f"{f} {{ totalCount }}" for f in expected) + " }"
+    result = data(client, query)
+    assert {f: result[f]["totalCount"] for f in expected} == expected
+
+
+def test_pagination_is_stable_and_complete(client: TestClient) -> None:
+    query = """query Page($after: String) { claims(first: 7, after: $after) {
+                 totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor hasPreviousPage } } }"""
+    seen: list[str] = []
+    after = None
+    pages = 0
+    while True:
+        page = data(client, query, after=after)["claims"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        assert page["pageInfo"]["hasPreviousPage"] == (pages > 0)
+        pages += 1
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+        assert after == page["edges"][-1]["cursor"]
+    assert len(seen) == len(set(seen)) == page["totalCount"] == 38
+    assert pages == 6
+    again = [e["node"]["id"] for e in data(client, query, after=None)["claims"]["edges"]]
+    assert again == seen[:7]
+
+
+def test_default_and_maximum_page_size(client: TestClient) -> None:
+    assert len(data(client, "{ conditions { nodes { id } } }")["conditions"]["nodes"]) == 28
+    body = gql(client, "{ claims(first: 501) { totalCount } }")
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "500" in body["errors"][0]["message"]
+    assert error_codes(gql(client, '{ claims(after: "bm90LWEtY3Vyc29y") { totalCount } }')) == [
+        "BAD_USER_INPUT"
+    ]
+
+
+def test_node_by_global_id_round_trips(client: TestClient) -> None:
+    drug = data(client, '{ drug(key: "azathioprine") { id iri label identifiers } }')["drug"]
+    assert "RXNORM:1256" in drug["identifiers"]
+    node = data(
+        client, "query($id: ID!) { node(id: $id) { __typename id ... on Drug { label } } }", id=drug["id"]
+    )
+    assert node["node"] == {"__typename": "Drug", "id": drug["id"], "label": drug["label"]}
+    assert error_codes(gql(client, '{ node(id: "not base64!") { id } }')) == ["BAD_USER_INPUT"]
+
+
+def test_lookups_by_identifier_and_synonym(client: TestClient) -> None:
+    result = data(
+        client,
+        """{ a: condition(key: "MONDO:0004980") { label altLabels }
+             b: condition(key: "Behcet's disease") { label }
+             c: drug(key: "DB00993") { label } d: drug(key: "no such drug") { label } }""",
+    )
+    assert result["a"]["label"].casefold() == "atopic dermatitis"
+    assert "atopic eczema" in [a.casefold() for a in result["a"]["altLabels"]]
+    assert result["b"]["label"] == "Behçet's disease"
+    assert result["d"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "typename", "label"),
+    [
+        ("behcet", "Condition", "Behçet's disease"),
+        ("BEHÇET", "Condition", "Behçet's disease"),
+        ("Wegener", "IndicationStatement", None),
+        ("tpmt", "Gene", None),
+    ],
+)
+def test_search_ignores_case_and_accents(
+    client: TestClient, text: str, typename: str, label: str | None
+) -> None:
+    query = "query($text: String!) { search(text: $text) { totalCount nodes { __typename label } } }"
+    nodes = data(client, query, text=text)["search"]["nodes"]
+    assert any(n["__typename"] == typename and (label is None or n["label"] == label) for n in nodes), nodes
+
+
+def test_search_finds_the_vasculitis_claim(client: TestClient) -> None:
+    query = '{ search(text: "wegener") { nodes { __typename ... on IndicationStatement { condition { label } section } } } }'
+    claims = [n for n in data(client, query)["search"]["nodes"] if n["__typename"] == "IndicationStatement"]
+    assert [c["condition"]["label"] for c in claims] == ["Wegener's granulomatosis"]
+
+
+def test_inverse_fields(client: TestClient) -> None:
+    result = data(
+        client,
+        """{ drug(key: "azathioprine") { contraindications { totalCount } interactions { totalCount }
+               claims(kind: PHARMACOGENOMIC) { totalCount } indications(first: 2) { totalCount nodes { id } } }
+             condition(key: "psoriasis") { indications { totalCount nodes { grade { notation } } } }
+             references { nodes { citationNumber claims { totalCount } } } }""",
+    )
+    drug = result["drug"]
+    assert drug["contraindications"]["totalCount"] == 5
+    assert drug["interactions"]["totalCount"] == 3
+    assert drug["claims"]["totalCount"] == 4
+    assert drug["indications"]["totalCount"] == 14
+    assert len(drug["indications"]["nodes"]) == 2
+    assert result["condition"]["indications"]["nodes"] == [{"grade": {"notation": "C"}}]
+    cited = {r["citationNumber"]: r["claims"]["totalCount"] for r in result["references"]["nodes"]}
+    assert set(cited) == {1, 2, 3, 4, 5}
+    assert all(n > 0 for n in cited.values())
+
+
+def test_claim_details_evidence_and_figures(client: TestClient) -> None:
+    query = """{ indications(filter: {condition: "dermatomyositis"}) { nodes {
+                  licensingStatus licensed licensingJurisdiction grade { notation } kind drug { label }
+                  source { title lastUpdated }
+                  evidence { text citationMarkers studyDesigns comparators { label } combinedWith { label }
+                             figures { printedValue quantityKind value minValue maxValue } } } } }"""
+    (node,) = data(client, query)["indications"]["nodes"]
+    assert node["licensingStatus"] == "LICENSED"
+    assert node["licensed"] is True
+    assert node["licensingJurisdiction"] == "NOT_STATED"
+    assert node["grade"] is None
+    assert node["kind"] == "INDICATION"
+    assert node["source"]["lastUpdated"] == "2026-01-30"
+    figures = {f["printedValue"]: f for e in node["evidence"] for f in e["figures"]}
+    assert (figures["57-75%"]["minValue"], figures["57-75%"]["maxValue"]) == (57, 75)
+    assert figures["P = 0.025"]["quantityKind"] == "P_VALUE"
+    assert figures["P = 0.025"]["value"] == 0.025
+    rct = [e for e in node["evidence"] if "RANDOMIZED_CONTROLLED_TRIAL" in e["studyDesigns"]]
+    assert [e["citationMarkers"] for e in rct] == ["1"]
+    assert "methotrexate" in {d["label"].casefold() for d in rct[0]["combinedWith"]}
+
+
+def test_grading_schemes_and_crosswalks(client: TestClient) -> None:
+    schemes = data(client, "{ gradingSchemes { iri axis grades { notation rank } } }")["gradingSchemes"]
+    by_name = {s["iri"].rsplit("/", 1)[-1]: s for s in schemes}
+    assert {"dr-oracle-evidence", "grade-certainty", "grade-strength"} <= set(by_name)
+    assert [g["notation"] for g in by_name["grade-certainty"]["grades"]] == [
+        "high",
+        "moderate",
+        "low",
+        "very low",
+    ]
+    assert by_name["grade-strength"]["axis"] == "STRENGTH_OF_RECOMMENDATION"
+    quality = data(client, "{ gradingSchemes(axis: QUALITY_OF_EVIDENCE) { iri } }")["gradingSchemes"]
+    assert by_name["grade-strength"]["iri"] not in {s["iri"] for s in quality}
+
+
+def test_statistics_by_grade_licensing_and_kind(client: TestClient) -> None:
+    stats = data(
+        client,
+        '{ statistics(drug: "azathioprine") { byGrade { key scheme count } byLicensingStatus { key count } '
+        "byKind { key count } } }",
+    )["statistics"]
+    assert {(g["scheme"], g["key"]): g["count"] for g in stats["byGrade"]} == {
+        ("dr-oracle-evidence", "A"): 3,
+        ("dr-oracle-evidence", "B"): 3,
+        ("dr-oracle-evidence", "C"): 5,
+    }
+    assert {s["key"]: s["count"] for s in stats["byLicensingStatus"]} == {"LICENSED": 3, "UNLICENSED": 11}
+    assert sum(k["count"] for k in stats["byKind"]) == 38
+
+
+def test_graphql_errors_carry_codes(client: TestClient) -> None:
+    assert error_codes(gql(client, "{ nope }")) == ["GRAPHQL_VALIDATION_FAILED"]
+    deep = (
+        "{ drugs { nodes { claims { nodes { references { claims { nodes { references { claims { nodes "
+        "{ references { claims { nodes { label } } } } } } } } } } } } } }"
+    )
+    assert error_codes(gql(client, deep)) == ["QUERY_TOO_COMPLEX"]
+    aliases = "{ " + " ".join(f"a{i}: drugs {{ totalCount }}" for i in range(40)) + " }"
+    assert error_codes(gql(client, aliases)) == ["QUERY_TOO_COMPLEX"]
+
+
+def test_timeout_is_a_graphql_error(bundled_store: EvidenceStore) -> None:
+    with TestClient(create_app(store=bundled_store, settings=Settings(graphql_timeout=0))) as slow:
+        body = gql(slow, "{ indications { totalCount } }")
+    assert error_codes(body) == ["TIMEOUT"]
+
+
+def test_get_queries_and_graphql_response_media_type(client: TestClient) -> None:
+    response = client.get("/graphql", params={"query": "{ drugs { totalCount } }"})
+    assert response.status_code == 200
+    assert response.json()["data"]["drugs"]["totalCount"] == 10
+    response = client.post(
+        "/graphql",
+        json={"query": "{ drugs { totalCount } }"},
+        headers={"Accept": "application/graphql-response+json"},
+    )
+    assert response.headers["content-type"].startswith("application/graphql-response+json")
+    assert response.json()["data"]["drugs"]["totalCount"] == 10
+    page = client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
+
+
+def test_request_errors_are_400_with_the_graphql_response_media_type(client: TestClient) -> None:
+    response = client.post(
+        "/graphql", json={"query": "{ nope }"}, headers={"Accept": "application/graphql-response+json"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    plain = client.post("/graphql", json={"query": "{ nope }"})
+    assert plain.status_code == 200
+    assert plain.headers["content-type"].startswith("application/json")
