@@ -84,19 +84,30 @@ def validate(
     files: Files,
     store: StoreOption = None,
     output: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Also show warnings about nodes outside FILES.")
+    ] = False,
 ) -> None:
     """Check FILES against the shapes, together with what the store holds; write nothing.
 
     A file replaces the graph of the same name in the check, so the bundled content can be
-    re-validated after an edit. Exit 0 when it conforms (warnings printed), 1 on violations,
-    2 when a file is missing, unreadable or malformed.
+    re-validated after an edit. Violations are always shown; warnings and infos only for nodes
+    described in FILES unless --all. Exit 0 when it conforms (warnings printed), 1 on
+    violations, 2 when a file is missing, unreadable or malformed.
     """
     try:
         sources = read_sources(files)
     except SourceError as error:
         _fail(f"error: {error}", 2)
     report = validate_sources(_open(store), sources)
-    typer.echo(report.to_json() if output is ReportFormat.json else report.to_text())
+    if output is ReportFormat.json:
+        typer.echo(report.to_json())
+    else:
+        shown = [r for r in report.results if show_all or r.severity == "Violation" or r.file]
+        typer.echo(report.to_text(shown))
+        hidden = len(report.results) - len(shown)
+        if hidden:
+            typer.echo(f"({hidden} warning(s)/info(s) about nodes outside these files not shown; use --all)")
     raise typer.Exit(0 if report.conforms else 1)
 
 

@@ -89,14 +89,15 @@ class ValidationReport:
         """The Warnings only."""
         return [r for r in self.results if r.severity == "Warning"]
 
-    def to_text(self) -> str:
-        """The report for a terminal: a summary line, then each result."""
+    def to_text(self, results: list[ValidationResult] | None = None) -> str:
+        """The report for a terminal: a summary line, then each result (or those given)."""
         summary = (
             f"{'Conforms' if self.conforms else 'Does not conform'}: "
             f"{self.violation_count} violation(s), {self.warning_count} warning(s), "
             f"{self._count('Info')} info(s)"
         )
-        return "\n".join([summary, *(r.to_text() for r in self.results)])
+        shown = self.results if results is None else results
+        return "\n".join([summary, *(r.to_text() for r in shown)])
 
     def to_json(self) -> str:
         """The report as JSON (``conforms``, counts and ``results``)."""
