@@ -13,6 +13,7 @@ source loaded it; ``GRAPH ?g { ... }`` still tells sources apart.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -54,6 +55,21 @@ def text(term: Term) -> str:
     return term.value
 
 
+def _data_blocks(verb: str, quads: Iterable[ox.Quad]) -> list[str]:
+    """``INSERT DATA`` / ``DELETE DATA`` operations, one per named graph, serialized by pyoxigraph."""
+    by_graph: dict[str, list[ox.Triple]] = {}
+    for q in quads:
+        if not isinstance(q.graph_name, ox.NamedNode):
+            raise ValueError("writes go to named graphs only")
+        by_graph.setdefault(q.graph_name.value, []).append(q.triple)
+    blocks = []
+    for name, triples in by_graph.items():
+        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        assert body is not None
+        blocks.append(f"{verb} DATA {{ GRAPH <{name}> {{\n{body.decode()}\n}} }}")
+    return blocks
+
+
 class EvidenceStore:
     """An RDF dataset with one named graph per source, on embedded Oxigraph."""
 
@@ -68,6 +84,8 @@ class EvidenceStore:
             self._store = ox.Store()
         #: SPARQL round trips made through this store (read by tests and benchmarks).
         self.query_count = 0
+        #: Serializes writes: validation and commit of one change happen under it.
+        self.write_lock = threading.Lock()
 
     def query(
         self,
@@ -134,15 +152,13 @@ class EvidenceStore:
     def replace_graphs(self, graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> None:
         """Drop ``graphs`` and add ``quads`` in one SPARQL Update, which Oxigraph applies atomically."""
         operations = [f"DROP SILENT GRAPH <{g.value}>" for g in graphs]
-        by_graph: dict[str, list[ox.Triple]] = {}
-        for q in quads:
-            if not isinstance(q.graph_name, ox.NamedNode):
-                raise ValueError("replace_graphs only writes to named graphs")
-            by_graph.setdefault(q.graph_name.value, []).append(q.triple)
-        for name, triples in by_graph.items():
-            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-            assert body is not None
-            operations.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{body.decode()}\n}} }}")
+        operations += _data_blocks("INSERT", quads)
+        if operations:
+            self._store.update(" ;\n".join(operations))
+
+    def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
+        """Delete then insert quads in one SPARQL Update: all of it is applied, or none."""
+        operations = _data_blocks("DELETE", deletes) + _data_blocks("INSERT", inserts)
         if operations:
             self._store.update(" ;\n".join(operations))
 

@@ -1,0 +1,124 @@
+"""Safe writes: a change set is validated against the shapes, then committed atomically.
+
+Writes are serialized by the store's write lock. Validation is incremental: only the nodes a
+change touches, the nodes pointing at them and their possible duplicates are validated, on an
+extract of the store (their surroundings two hops out, plus the ontology) with the change
+applied. Because the store conforms before every write, this finds the same violations as
+validating everything (``tests/test_authoring.py`` checks it against a full validation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.entity import describe, iri_list
+from graph.errors import ValidationFailedError
+from graph.namespaces import EV, graph_iri
+from graph.store import EvidenceStore
+from graph.validation import ValidationReport, validate_store
+
+
+@dataclass
+class ChangeSet:
+    """Quads to delete and quads to insert, applied together or not at all."""
+
+    deletes: list[ox.Quad] = field(default_factory=list)
+    inserts: list[ox.Quad] = field(default_factory=list)
+
+    def touched(self) -> set[str]:
+        """IRIs of the subjects the change writes about."""
+        return {
+            q.subject.value for q in (*self.deletes, *self.inserts) if isinstance(q.subject, ox.NamedNode)
+        }
+
+
+_TARGETS = "ev:condition|ev:coMedication|ev:interactant|ev:phenotype|ev:gene|ev:monitoredParameter"
+
+_NEIGHBOURS = """SELECT DISTINCT ?n WHERE {
+  VALUES ?root { %s }
+  { ?n ?p ?root . FILTER(isIRI(?n)) }
+  UNION
+  { ?root ev:drug ?drug ; prov:wasDerivedFrom ?source ; %s ?target ; a ?kind .
+    ?n ev:drug ?drug ; prov:wasDerivedFrom ?source ; %s ?target ; a ?kind .
+    ?kind rdfs:subClassOf ev:ClinicalStatement . }
+}"""
+
+_SURROUNDINGS = """SELECT DISTINCT ?s WHERE {
+  VALUES ?root { %s }
+  { ?root ?p1 ?s . FILTER(isIRI(?s)) }
+  UNION { ?root ?p1 ?x . FILTER(isIRI(?x)) ?x ?p2 ?s . FILTER(isIRI(?s)) }
+}"""
+
+
+def focus_nodes(store: EvidenceStore, change: ChangeSet) -> set[str]:
+    """The nodes whose validation a change can affect."""
+    touched = change.touched()
+    if not touched:
+        return set()
+    # The inserted triples are not in the store yet: candidates for duplicates come from them too.
+    rows = store.select(_NEIGHBOURS % (iri_list(touched), _TARGETS, _TARGETS))
+    found = touched | {r["n"].value for r in rows if isinstance(r["n"], ox.NamedNode)}
+    for quad in change.inserts:
+        if isinstance(quad.object, ox.NamedNode) and quad.predicate.value.endswith(
+            ("#condition", "#coMedication", "#interactant", "#phenotype", "#gene")
+        ):
+            partners = store.select(
+                "SELECT DISTINCT ?n WHERE { ?n ?target ?value ; a ?kind . "
+                "?kind rdfs:subClassOf ev:ClinicalStatement }",
+                {"target": quad.predicate, "value": quad.object},
+            )
+            found |= {r["n"].value for r in partners if isinstance(r["n"], ox.NamedNode)}
+    return found
+
+
+def candidate_extract(store: EvidenceStore, change: ChangeSet, nodes: Iterable[str]) -> ox.Store:
+    """An in-memory store: the nodes' surroundings and the ontology, with the change applied."""
+    candidate = ox.Store()
+    ontology = graph_iri("ontology/")
+    for graph in store.graphs():
+        if graph.value.startswith(ontology):
+            candidate.extend(ox.Quad(q.subject, q.predicate, q.object) for q in store.quads(graph))
+    # the inserted links count too: a new claim's values are not linked from it in the store yet
+    roots = set(nodes) | {q.object.value for q in change.inserts if isinstance(q.object, ox.NamedNode)}
+    rows = store.select(_SURROUNDINGS % iri_list(sorted(roots))) if roots else []
+    around = roots | {
+        r["s"].value
+        for r in rows
+        if isinstance(r["s"], ox.NamedNode) and not r["s"].value.startswith(str(EV))
+    }
+    for entity in describe(store, sorted(around)).values():
+        subject = ox.NamedNode(entity.iri)
+        candidate.extend(
+            ox.Quad(subject, ox.NamedNode(p), o)  # type: ignore[arg-type]
+            for p, values in entity.properties.items()
+            for o in values
+        )
+    for quad in change.deletes:
+        candidate.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
+    candidate.extend(ox.Quad(q.subject, q.predicate, q.object) for q in change.inserts)
+    return candidate
+
+
+def validate_change(store: EvidenceStore, change: ChangeSet) -> ValidationReport:
+    """Validate what a change affects (see the module docstring)."""
+    nodes = focus_nodes(store, change)
+    if not nodes:
+        return ValidationReport()
+    return validate_store(candidate_extract(store, change, nodes), focus=sorted(nodes))
+
+
+def commit(store: EvidenceStore, change: ChangeSet) -> ValidationReport:
+    """Validate and apply a change under the store's write lock.
+
+    Raises :class:`ValidationFailedError` (nothing written) on any Violation; returns the
+    report, whose warnings the caller passes on.
+    """
+    with store.write_lock:
+        report = validate_change(store, change)
+        if not report.conforms:
+            raise ValidationFailedError(report)
+        store.apply(change.deletes, change.inserts)
+    return report
