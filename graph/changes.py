@@ -92,7 +92,7 @@ def candidate_extract(store: EvidenceStore, change: ChangeSet, nodes: Iterable[s
     for entity in describe(store, sorted(around)).values():
         subject = ox.NamedNode(entity.iri)
         candidate.extend(
-            ox.Quad(subject, ox.NamedNode(p), o)  # type: ignore[arg-type]
+            ox.Quad(subject, ox.NamedNode(p), o)
             for p, values in entity.properties.items()
             for o in values
         )

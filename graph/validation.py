@@ -122,8 +122,10 @@ def _parsed_shapes() -> Graph:
 
 
 def shapes_graph() -> Graph:
-    """A fresh copy of the shapes graph: pyshacl may change the graph it is given, so never
-    share one between validations (copying is much cheaper than parsing the Turtle again)."""
+    """A fresh copy of the shapes graph, cheaper than parsing the Turtle again.
+
+    pyshacl may change the graph it is given, so one is never shared between validations.
+    """
     graph = Graph()
     for prefix, namespace in _parsed_shapes().namespaces():
         graph.bind(prefix, namespace)
