@@ -5,10 +5,10 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format schema validate stats clean
+.PHONY: help install run test lint format schema validate stats bench bench-quick clean
 
 help: ## List the targets, one line each
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools (once)
 
@@ -41,6 +41,12 @@ validate: install ## Validate the bundled ontology and content against the shape
 
 stats: install ## Counts per class, grade and licensing status of the bundled content
 	$(VENV)/bin/evidence-graph stats
+
+bench: install ## Full benchmark: bundled, 10k, 100k (BENCH_ARGS="--tiers 10k,100k,1M" adds 1M) -> bench/results/
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+bench-quick: install ## Quick benchmark: bundled + 10k, short runs, under 2 minutes -> bench/results/
+	$(PY) -m bench.run --quick
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -2,11 +2,19 @@
 
 from pathlib import Path
 
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_TOKEN_LENGTH = 16
 
 
 class Settings(BaseSettings):
-    """Runtime settings. ``EVIDENCE_GRAPH_STORE`` keeps the graph on disk at that path."""
+    """Runtime settings. ``EVIDENCE_GRAPH_STORE`` keeps the graph on disk at that path.
+
+    ``EVIDENCE_GRAPH_API_TOKENS`` enables writes: a JSON object of author name -> bearer token,
+    e.g. ``{"alice": "<32 random characters>"}``. There is no default token: without it every
+    mutation answers UNAUTHENTICATED. Short tokens are refused at start-up.
+    """
 
     model_config = SettingsConfigDict(env_prefix="EVIDENCE_GRAPH_", extra="ignore")
 
@@ -15,6 +23,21 @@ class Settings(BaseSettings):
     port: int = 8000
     #: Seconds a GraphQL request may run before it stops with a TIMEOUT error.
     graphql_timeout: float = 10.0
+    #: Author name -> bearer token. Empty: writes are off.
+    api_tokens: dict[str, SecretStr] = {}
+
+    @field_validator("api_tokens")
+    @classmethod
+    def _strong_tokens(cls, tokens: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for name, token in tokens.items():
+            if not name.strip():
+                raise ValueError("every API token needs an author name")
+            if len(token.get_secret_value()) < MIN_TOKEN_LENGTH:
+                raise ValueError(
+                    f"the API token of {name!r} is shorter than {MIN_TOKEN_LENGTH} characters; "
+                    "use a long random one (python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+                )
+        return tokens
 
 
 def get_settings() -> Settings:

@@ -21,10 +21,16 @@ from graph.store import EvidenceStore
 class Context(BaseContext):
     """What resolvers share within one request."""
 
-    def __init__(self, store: EvidenceStore, timeout: float) -> None:
+    def __init__(
+        self, store: EvidenceStore, timeout: float, author: str | None = None, refusal: str = ""
+    ) -> None:
         super().__init__()
         self.store = store
         self.timeout = timeout
+        #: The authenticated author (from the bearer token), None for anonymous readers.
+        self.author = author
+        #: What to tell an anonymous client that tries to write.
+        self.refusal = refusal
         self.deadline = time.monotonic() + timeout
         self.entities: DataLoader[str, Entity | None] = DataLoader(load_fn=self._load_entities)
         self._referrers: dict[tuple[str, str | None], DataLoader[str, list[str]]] = {}
@@ -38,6 +44,11 @@ class Context(BaseContext):
         self.check_deadline()
         found = describe(self.store, iris)
         return [found.get(i) for i in iris]
+
+    def forget(self) -> None:
+        """Drop everything the loaders cached: called after a write in this request."""
+        self.entities.clear_all()
+        self._referrers.clear()
 
     def referrers(self, predicate: str, kind: str | None = None) -> DataLoader[str, list[str]]:
         """A loader: IRI -> subjects pointing at it through ``predicate`` (optionally of ``kind``)."""

@@ -22,3 +22,15 @@ class QueryTimeoutError(ApiError):
     """The request ran past its time budget."""
 
     code = "TIMEOUT"
+
+
+class UnauthenticatedError(ApiError):
+    """A write without a valid bearer token."""
+
+    code = "UNAUTHENTICATED"
+
+
+class ValidationFailedApiError(ApiError):
+    """A write whose result would break the shapes; nothing was written."""
+
+    code = "VALIDATION_FAILED"

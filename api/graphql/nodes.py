@@ -285,6 +285,14 @@ class Claim(Node):
     def retracted_at(self) -> str | None:
         return self.entity.string(str(PROV) + "invalidatedAtTime")
 
+    @rdf(str(EV.retractionReason))
+    def retraction_reason(self) -> str | None:
+        return self.entity.string(str(EV.retractionReason))
+
+    @rdf(str(EV.retractedBy), "IRI of the agent who retracted the claim.")
+    def retracted_by(self) -> str | None:
+        return self.entity.iri_of(str(EV.retractedBy))
+
 
 async def _conditions(info: Info, entity: Entity) -> list[Condition]:
     return [n for n in await load_all(info, entity.iris(str(EV.condition))) if isinstance(n, Condition)]

@@ -34,6 +34,7 @@ from api.graphql.nodes import (
     page_window,
 )
 from graph import claims as claim_queries
+from graph.authoring import history as authoring_history
 from graph.claims import ClaimFilter
 from graph.namespaces import EV
 from graph.store import text
@@ -244,6 +245,20 @@ AfterArg = Annotated[
 ]
 
 
+@strawberry.type(description="One recorded version of a claim: who changed it, when, how and why.")
+class ClaimVersion:
+    number: int = strawberry.field(description="0 for the state loaded from a source, then 1, 2, ...")
+    action: str = strawberry.field(
+        description="loaded, created, updated, retracted, reference attached/detached."
+    )
+    author: str | None
+    at: str = strawberry.field(description="When (ISO 8601).")
+    reason: str | None
+    snapshot: str = strawberry.field(
+        description="The claim and its evidence items after the write (N-Triples)."
+    )
+
+
 @strawberry.type(description="Everything the evidence graph answers.")
 class Query:
     @strawberry.field(description="Fetch any node by its global ID.")
@@ -393,6 +408,21 @@ class Query:
         iris = claim_queries.search(info.context.store, text)
         nodes = await load_all(info, iris[offset : offset + limit])
         return make_connection(nodes, len(iris), offset, limit)
+
+    @strawberry.field(description="A claim's versions, oldest first (retracted claims included).")
+    def history(self, info: Info, id: strawberry.ID) -> list[ClaimVersion]:
+        _, iri = from_global_id(id)
+        return [
+            ClaimVersion(
+                number=v.number,
+                action=v.action,
+                author=v.author,
+                at=v.at,
+                reason=v.reason,
+                snapshot=v.snapshot,
+            )
+            for v in authoring_history(info.context.store, iri)
+        ]
 
     @strawberry.field(description="Claim counts grouped by grade, licensing status and kind.")
     def statistics(self, info: Info, drug: str | None = None) -> ClaimCounts:

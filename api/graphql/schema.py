@@ -10,6 +10,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaEx
 from strawberry.types import ExecutionContext
 
 from api.graphql.errors import ApiError
+from api.graphql.mutations import Mutation
 from api.graphql.nodes import NODE_TYPES
 from api.graphql.query import Query
 
@@ -79,6 +80,7 @@ class EvidenceSchema(strawberry.Schema):
 
 schema = EvidenceSchema(
     query=Query,
+    mutation=Mutation,
     types=NODE_TYPES,
     extensions=[
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
