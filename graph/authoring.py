@@ -8,11 +8,13 @@ Retraction marks a claim (``prov:invalidatedAtTime``, reason, author) instead of
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Concatenate, ParamSpec, TypeVar
 
 import pyoxigraph as ox
 
@@ -30,6 +32,27 @@ RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 DCTERMS = PREFIXES["dcterms"]
 XSD = PREFIXES["xsd"]
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def serialized(
+    write: Callable[Concatenate[EvidenceStore, P], R],
+) -> Callable[Concatenate[EvidenceStore, P], R]:
+    """Run a write under the store's write lock, from its first read to its commit.
+
+    A write reads the state it changes (the values it replaces, the next version number);
+    holding the lock throughout means no concurrent write can change that state in between.
+    """
+
+    @functools.wraps(write)
+    def locked(store: EvidenceStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with store.write_lock:
+            return write(store, *args, **kwargs)
+
+    return locked
 
 
 class NotFoundError(EvidenceGraphError):
@@ -461,6 +484,7 @@ _ATTRIBUTION = {str(PROV) + "wasAttributedTo", DCTERMS + "modified"}
 # --- writes -------------------------------------------------------------------------------------
 
 
+@serialized
 def create_claim(store: EvidenceStore, data: ClaimData, author: str) -> WriteResult:
     """Create a claim of ``data.kind`` with its evidence items; attributed to ``author``."""
     if data.kind is None or data.label is None:
@@ -481,6 +505,7 @@ def create_claim(store: EvidenceStore, data: ClaimData, author: str) -> WriteRes
     return _write_claim(store, claim, change=change, before=[], action="created", author=author, when=when)
 
 
+@serialized
 def update_claim(store: EvidenceStore, iri: str, data: ClaimData, author: str) -> WriteResult:
     """Replace the fields ``data`` sets on a claim; a list replaces every value.
 
@@ -530,6 +555,7 @@ def update_claim(store: EvidenceStore, iri: str, data: ClaimData, author: str) -
     )
 
 
+@serialized
 def retract_claim(store: EvidenceStore, iri: str, reason: str, author: str) -> WriteResult:
     """Mark a claim retracted (time, author, reason); it stays in the graph and in its history."""
     _require_claim(store, iri)
@@ -561,6 +587,7 @@ def retract_claim(store: EvidenceStore, iri: str, reason: str, author: str) -> W
     )
 
 
+@serialized
 def set_reference_link(
     store: EvidenceStore,
     claim_iri: str,
@@ -602,6 +629,7 @@ def set_reference_link(
     )
 
 
+@serialized
 def create_reference(store: EvidenceStore, data: ReferenceData, author: str) -> WriteResult:
     """Create a reference of a source document."""
     if data.source is None or data.citation_number is None:
@@ -620,6 +648,7 @@ def create_reference(store: EvidenceStore, data: ReferenceData, author: str) -> 
     return WriteResult(iri=reference.value, report=commit(store, change))
 
 
+@serialized
 def update_reference(store: EvidenceStore, iri: str, data: ReferenceData, author: str) -> WriteResult:
     """Replace the fields ``data`` sets on a reference."""
     _require(store, iri, [str(EV.Reference)], "reference")

@@ -68,6 +68,11 @@ def load_sources(store: EvidenceStore, paths: Iterable[Path | str], *, replace: 
     in each case nothing is written.
     """
     sources = read_sources(paths)
+    with store.write_lock:  # no mutation may commit between this validation and this commit
+        return _commit_sources(store, sources, replace=replace)
+
+
+def _commit_sources(store: EvidenceStore, sources: list[Source], *, replace: bool) -> LoadResult:
     existing = sorted(
         {g for s in sources for g in s.graphs if isinstance(g, ox.NamedNode) and store.has_graph(g)},
         key=lambda g: g.value,

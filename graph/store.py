@@ -84,8 +84,9 @@ class EvidenceStore:
             self._store = ox.Store()
         #: SPARQL round trips made through this store (read by tests and benchmarks).
         self.query_count = 0
-        #: Serializes writes: validation and commit of one change happen under it.
-        self.write_lock = threading.Lock()
+        #: Serializes writes. Re-entrant: an authoring operation holds it from its first read
+        #: to its commit, so no other write can change what it read.
+        self.write_lock = threading.RLock()
 
     def query(
         self,
