@@ -222,6 +222,36 @@ def stats(
         typer.echo(result.to_text())
 
 
+class DumpFormat(StrEnum):
+    """Formats of ``export``: datasets keep their named graphs."""
+
+    trig = "trig"
+    nquads = "nquads"
+
+
+@app.command()
+def export(
+    store: StoreOption = None,
+    output_format: Annotated[DumpFormat, typer.Option("--format", help="Dataset format.")] = DumpFormat.trig,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")
+    ] = None,
+) -> None:
+    """Dump the whole store, every named graph, as TriG or N-Quads: a backup.
+
+    ``load BACKUP --store NEW --replace`` restores it.
+    """
+    rdf_format = ox.RdfFormat.TRIG if output_format is DumpFormat.trig else ox.RdfFormat.N_QUADS
+    data = _open(store).dump(rdf_format)
+    if output is None:
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    partial = output.with_name(output.name + ".partial")
+    partial.write_bytes(data)
+    partial.replace(output)  # a backup is complete or absent, never half-written
+    typer.echo(f"wrote {output}", err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")] = None,

@@ -154,3 +154,31 @@ def test_stats_counts_classes_grades_licensing_and_warnings() -> None:
     }
     assert stats["violations"] == 0
     assert stats["warnings"] > 0
+
+
+@pytest.mark.parametrize("output_format", ["trig", "nquads"])
+def test_export_and_load_round_trip(tmp_path: Path, output_format: str) -> None:
+    original = tmp_path / "original"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(PREFIXES + 'drug:tacrolimus a ev:Drug ; rdfs:label "tacrolimus" .\n')
+    assert run("load", str(extra), "--store", str(original)).returncode == 0
+    backup = tmp_path / f"backup.{'trig' if output_format == 'trig' else 'nq'}"
+    exported = run("export", "--store", str(original), "--format", output_format, "--output", str(backup))
+    assert exported.returncode == 0, exported.stderr
+    restored = tmp_path / "restored"
+    loaded = run("load", str(backup), "--store", str(restored), "--replace")
+    assert loaded.returncode == 0, loaded.stderr
+
+    import pyoxigraph as ox  # noqa: PLC0415
+
+    def quads(store: Path) -> set[str]:
+        dump = run("export", "--store", str(store), "--format", "nquads")
+        assert dump.returncode == 0
+        dataset = ox.Dataset(ox.parse(dump.stdout.encode(), format=ox.RdfFormat.N_QUADS))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)  # blank nodes get stable names
+        return {str(q) for q in dataset}
+
+    first, second = quads(original), quads(restored)
+    assert first == second
+    assert any("tacrolimus" in q for q in first)
+    assert len(first) > 2000
