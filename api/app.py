@@ -13,22 +13,22 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api import health, sparql
+from api.backend import open_configured_store
 from api.graphql.media_type import graphql_response_media_type
 from api.graphql.router import graphql_router
 from api.settings import Settings, get_settings
 from graph import __version__
-from graph.load import open_store
-from graph.store import EvidenceStore
+from graph.store import Store
 
 
-def create_app(store: EvidenceStore | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app; without ``store``, the lifespan opens the one the settings name."""
     config = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = config
-        app.state.store = store if store is not None else open_store(config.store)
+        app.state.store = store if store is not None else open_configured_store(config)
         yield
         app.state.store.flush()
 

@@ -17,13 +17,15 @@ from typing import Annotated, NoReturn
 import pyoxigraph as ox
 import typer
 
+from api.backend import open_configured_store
 from api.settings import get_settings
 from graph import __version__
 from graph.errors import SourceError, SourceExistsError, ValidationFailedError
-from graph.load import load_sources, open_store, read_sources, validate_sources
+from graph.load import load_sources, read_sources, validate_sources
 from graph.namespaces import shorten
+from graph.remote import RemoteQueryError, StoreUnavailableError
 from graph.stats import store_stats
-from graph.store import EvidenceStore
+from graph.store import Store
 
 app = typer.Typer(
     help="Evidence Graph: clinical evidence as a validated RDF knowledge graph.",
@@ -65,8 +67,11 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _open(store: Path | None) -> EvidenceStore:
-    return open_store(store if store is not None else get_settings().store)
+def _open(store: Path | None) -> Store:
+    try:
+        return open_configured_store(get_settings(), store)
+    except StoreUnavailableError as error:
+        _fail(f"error: {error}", 2)
 
 
 @app.callback(invoke_without_command=True)
@@ -123,9 +128,10 @@ def load(
 
     On a syntax error (exit 2) or any SHACL violation (exit 1) nothing is written.
     """
-    target = store if store is not None else get_settings().store
+    settings = get_settings()
+    target = store if store is not None else settings.store
     try:
-        evidence = open_store(target)
+        evidence = _open(store)
         result = load_sources(evidence, files, replace=replace)
     except SourceError as error:
         _fail(f"error: {error}", 2)
@@ -138,7 +144,7 @@ def load(
     for warning in result.report.warnings:
         typer.echo(warning.to_text())
     typer.echo(f"{result.report.warning_count} warning(s); store now holds {len(evidence)} quads")
-    if target is None:
+    if target is None and not settings.sparql_endpoint:
         typer.echo("note: no --store given; the load went to an in-memory store and was not kept")
 
 
@@ -167,11 +173,11 @@ def query(
     evidence = _open(store)
     try:
         result = evidence.query(sparql)
-    except SyntaxError as error:
+    except (SyntaxError, RemoteQueryError) as error:
         _fail(f"error: query syntax error: {error}", 2)
     if isinstance(result, ox.QueryBoolean):
         typer.echo("true" if bool(result) else "false")
-    elif isinstance(result, ox.QueryTriples):
+    elif isinstance(result, ox.QueryTriples | list):
         data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
         sys.stdout.write((data or b"").decode("utf-8"))
     else:
@@ -268,12 +274,12 @@ def serve(
     from api.app import create_app  # noqa: PLC0415 - keeps the other commands' start-up light
 
     settings = get_settings()
-    target = store if store is not None else settings.store
     try:
-        evidence = open_store(target)
-    except (OSError, SourceError, ValidationFailedError) as error:
+        evidence = open_configured_store(settings, store)
+    except (OSError, SourceError, ValidationFailedError, StoreUnavailableError) as error:
+        target = store or settings.store or settings.sparql_endpoint
         _fail(f"error: cannot open the store {target}: {error}", 2)
-    typer.echo(f"serving {len(evidence)} quads from {'the store at ' + str(target) if target else 'memory'}")
+    typer.echo(f"serving {len(evidence)} quads from {evidence.describe_backend()}")
     uvicorn.run(
         create_app(store=evidence, settings=settings),
         host=host or settings.host,

@@ -4,13 +4,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from graph.store import EvidenceStore
+from graph.store import Store
 
 
-def get_store(request: Request) -> EvidenceStore:
+def get_store(request: Request) -> Store:
     """The store opened by the app's lifespan."""
-    store: EvidenceStore = request.app.state.store
+    store: Store = request.app.state.store
     return store
 
 
-StoreDep = Annotated[EvidenceStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]

@@ -23,6 +23,19 @@ class Settings(BaseSettings):
     port: int = 8000
     #: Seconds a GraphQL request may run before it stops with a TIMEOUT error.
     graphql_timeout: float = 10.0
+    #: A SPARQL 1.1 server instead of the embedded store: its query endpoint (see the README).
+    sparql_endpoint: str | None = None
+    #: Its update endpoint (default: the query endpoint).
+    sparql_update_endpoint: str | None = None
+    #: Its Graph Store Protocol endpoint, used to read whole graphs (optional).
+    sparql_store_endpoint: str | None = None
+    #: Basic auth for the SPARQL server.
+    sparql_user: str | None = None
+    sparql_password: SecretStr | None = None
+    #: Bearer token for the SPARQL server.
+    sparql_token: SecretStr | None = None
+    #: Seconds a request to the SPARQL server may take.
+    sparql_timeout: float = 5.0
     #: Author name -> bearer token. Empty: writes are off.
     api_tokens: dict[str, SecretStr] = {}
 

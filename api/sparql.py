@@ -17,7 +17,8 @@ from pydantic import BaseModel
 
 from api.deps import StoreDep
 from graph.namespaces import PREFIXES
-from graph.store import EvidenceStore
+from graph.remote import RemoteQueryError, StoreUnavailableError
+from graph.store import QueryResult, Store
 
 router = APIRouter(tags=["sparql"])
 
@@ -149,7 +150,7 @@ def _graphs(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
 
 
 def run_query(
-    store: EvidenceStore,
+    store: Store,
     query: str | None,
     default_graph_uris: Sequence[str],
     named_graph_uris: Sequence[str],
@@ -171,6 +172,10 @@ def run_query(
         result = store.query(query, default_graph=default_graph, named_graphs=named_graphs)
     except SyntaxError as error:
         raise HTTPException(400, f"SPARQL syntax error: {error}") from error
+    except RemoteQueryError as error:
+        raise HTTPException(400, str(error)) from error
+    except StoreUnavailableError as error:
+        raise HTTPException(503, str(error)) from error
     try:
         return _serialize(result, accept)
     finally:
@@ -179,9 +184,9 @@ def run_query(
         del result
 
 
-def _serialize(result: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples, accept: str | None) -> Response:
+def _serialize(result: QueryResult, accept: str | None) -> Response:
     try:
-        if isinstance(result, ox.QueryTriples):
+        if isinstance(result, ox.QueryTriples | list):
             media_type = negotiate(accept, list(GRAPH_FORMATS))
             if media_type is None:
                 raise _not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_FORMATS)

@@ -22,7 +22,7 @@ from graph.changes import ChangeSet, commit
 from graph.entity import iri_list
 from graph.errors import EvidenceGraphError
 from graph.namespaces import BASE, EV, PREFIXES, PROV, graph_iri
-from graph.store import EvidenceStore
+from graph.store import Store
 from graph.validation import ValidationReport
 
 AUTHORING_GRAPH = ox.NamedNode(graph_iri("authoring"))
@@ -39,8 +39,8 @@ R = TypeVar("R")
 
 
 def serialized(
-    write: Callable[Concatenate[EvidenceStore, P], R],
-) -> Callable[Concatenate[EvidenceStore, P], R]:
+    write: Callable[Concatenate[Store, P], R],
+) -> Callable[Concatenate[Store, P], R]:
     """Run a write under the store's write lock, from its first read to its commit.
 
     A write reads the state it changes (the values it replaces, the next version number);
@@ -48,7 +48,7 @@ def serialized(
     """
 
     @functools.wraps(write)
-    def locked(store: EvidenceStore, /, *args: P.args, **kwargs: P.kwargs) -> R:
+    def locked(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
         with store.write_lock:
             return write(store, *args, **kwargs)
 
@@ -325,7 +325,7 @@ def _evidence_quads(
 # --- reading what is there ----------------------------------------------------------------------
 
 
-def _subject_quads(store: EvidenceStore, subjects: Iterable[str]) -> list[ox.Quad]:
+def _subject_quads(store: Store, subjects: Iterable[str]) -> list[ox.Quad]:
     nodes = sorted(set(subjects))
     if not nodes:
         return []
@@ -347,7 +347,7 @@ def _home_graph(quads: Sequence[ox.Quad], subject: ox.NamedNode) -> ox.NamedNode
     return AUTHORING_GRAPH
 
 
-def _require(store: EvidenceStore, iri: str, kinds: Sequence[str], what: str) -> None:
+def _require(store: Store, iri: str, kinds: Sequence[str], what: str) -> None:
     ok = store.ask(f"ASK WHERE {{ VALUES ?kind {{ {iri_list(kinds)} }} ?node a ?kind }}", {"node": _iri(iri)})
     if not ok:
         raise NotFoundError(f"no {what} {iri}")
@@ -365,11 +365,11 @@ CLAIM_KIND_NAMES = (
 )
 
 
-def _require_claim(store: EvidenceStore, iri: str) -> None:
+def _require_claim(store: Store, iri: str) -> None:
     _require(store, iri, [str(EV[k]) for k in CLAIM_KIND_NAMES], "claim")
 
 
-def _ensure_agent(store: EvidenceStore, author: str) -> tuple[ox.NamedNode, list[ox.Quad]]:
+def _ensure_agent(store: Store, author: str) -> tuple[ox.NamedNode, list[ox.Quad]]:
     agent = ox.NamedNode(f"{BASE}id/agent/{slug(author)}")
     if store.ask("ASK WHERE { ?agent a prov:Agent }", {"agent": agent}):
         return agent, []
@@ -379,7 +379,7 @@ def _ensure_agent(store: EvidenceStore, author: str) -> tuple[ox.NamedNode, list
     ]
 
 
-def _evidence_closure(store: EvidenceStore, claim: str) -> tuple[list[str], list[str]]:
+def _evidence_closure(store: Store, claim: str) -> tuple[list[str], list[str]]:
     """The claim's evidence items used by no other claim, and their figures (deleted with them)."""
     rows = store.select(
         """SELECT ?item ?figure WHERE {
@@ -398,7 +398,7 @@ def _evidence_closure(store: EvidenceStore, claim: str) -> tuple[list[str], list
 
 
 def _version_quads(
-    store: EvidenceStore,
+    store: Store,
     claim: ox.NamedNode,
     *,
     state: Sequence[ox.Quad],
@@ -443,7 +443,7 @@ class WriteResult:
 
 
 def _write_claim(
-    store: EvidenceStore,
+    store: Store,
     claim: ox.NamedNode,
     *,
     change: ChangeSet,
@@ -485,7 +485,7 @@ _ATTRIBUTION = {str(PROV) + "wasAttributedTo", DCTERMS + "modified"}
 
 
 @serialized
-def create_claim(store: EvidenceStore, data: ClaimData, author: str) -> WriteResult:
+def create_claim(store: Store, data: ClaimData, author: str) -> WriteResult:
     """Create a claim of ``data.kind`` with its evidence items; attributed to ``author``."""
     if data.kind is None or data.label is None:
         raise ValueError("a new claim needs a kind and a label")
@@ -506,7 +506,7 @@ def create_claim(store: EvidenceStore, data: ClaimData, author: str) -> WriteRes
 
 
 @serialized
-def update_claim(store: EvidenceStore, iri: str, data: ClaimData, author: str) -> WriteResult:
+def update_claim(store: Store, iri: str, data: ClaimData, author: str) -> WriteResult:
     """Replace the fields ``data`` sets on a claim; a list replaces every value.
 
     Evidence, when given, replaces the claim's evidence items, and its references become theirs.
@@ -556,7 +556,7 @@ def update_claim(store: EvidenceStore, iri: str, data: ClaimData, author: str) -
 
 
 @serialized
-def retract_claim(store: EvidenceStore, iri: str, reason: str, author: str) -> WriteResult:
+def retract_claim(store: Store, iri: str, reason: str, author: str) -> WriteResult:
     """Mark a claim retracted (time, author, reason); it stays in the graph and in its history."""
     _require_claim(store, iri)
     if not reason.strip():
@@ -589,7 +589,7 @@ def retract_claim(store: EvidenceStore, iri: str, reason: str, author: str) -> W
 
 @serialized
 def set_reference_link(
-    store: EvidenceStore,
+    store: Store,
     claim_iri: str,
     reference_iri: str,
     author: str,
@@ -630,7 +630,7 @@ def set_reference_link(
 
 
 @serialized
-def create_reference(store: EvidenceStore, data: ReferenceData, author: str) -> WriteResult:
+def create_reference(store: Store, data: ReferenceData, author: str) -> WriteResult:
     """Create a reference of a source document."""
     if data.source is None or data.citation_number is None:
         raise ValueError("a new reference needs its source and citation number")
@@ -649,7 +649,7 @@ def create_reference(store: EvidenceStore, data: ReferenceData, author: str) -> 
 
 
 @serialized
-def update_reference(store: EvidenceStore, iri: str, data: ReferenceData, author: str) -> WriteResult:
+def update_reference(store: Store, iri: str, data: ReferenceData, author: str) -> WriteResult:
     """Replace the fields ``data`` sets on a reference."""
     _require(store, iri, [str(EV.Reference)], "reference")
     reference = _iri(iri)
@@ -672,7 +672,7 @@ class Version:
     snapshot: str
 
 
-def history(store: EvidenceStore, iri: str) -> list[Version]:
+def history(store: Store, iri: str) -> list[Version]:
     """A claim's versions, oldest first; a claim loaded from a source starts with version 0."""
     rows = store.select(
         """SELECT ?n ?action ?author ?at ?reason ?snapshot WHERE {

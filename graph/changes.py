@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from graph.entity import describe, iri_list
 from graph.errors import ValidationFailedError
 from graph.namespaces import EV, graph_iri
-from graph.store import EvidenceStore
+from graph.store import Store
 from graph.validation import ValidationReport, validate_store
 
 
@@ -56,7 +56,7 @@ _SURROUNDINGS = """SELECT DISTINCT ?s WHERE {
 }"""
 
 
-def focus_nodes(store: EvidenceStore, change: ChangeSet) -> set[str]:
+def focus_nodes(store: Store, change: ChangeSet) -> set[str]:
     """The nodes whose validation a change can affect."""
     touched = change.touched()
     if not touched:
@@ -85,7 +85,7 @@ def focus_nodes(store: EvidenceStore, change: ChangeSet) -> set[str]:
     return found
 
 
-def candidate_extract(store: EvidenceStore, change: ChangeSet, nodes: Iterable[str]) -> ox.Store:
+def candidate_extract(store: Store, change: ChangeSet, nodes: Iterable[str]) -> ox.Store:
     """An in-memory store: the nodes' surroundings and the ontology, with the change applied."""
     candidate = ox.Store()
     ontology = graph_iri("ontology/")
@@ -111,7 +111,7 @@ def candidate_extract(store: EvidenceStore, change: ChangeSet, nodes: Iterable[s
     return candidate
 
 
-def validate_change(store: EvidenceStore, change: ChangeSet) -> ValidationReport:
+def validate_change(store: Store, change: ChangeSet) -> ValidationReport:
     """Validate what a change affects (see the module docstring).
 
     Every node of the extract is validated (pyshacl's own focus-node mode misses violations
@@ -128,7 +128,7 @@ def validate_change(store: EvidenceStore, change: ChangeSet) -> ValidationReport
     )
 
 
-def commit(store: EvidenceStore, change: ChangeSet) -> ValidationReport:
+def commit(store: Store, change: ChangeSet) -> ValidationReport:
     """Validate and apply a change under the store's write lock.
 
     Raises :class:`ValidationFailedError` (nothing written) on any Violation; returns the

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from graph.entity import iri_list
 from graph.namespaces import EV
-from graph.store import EvidenceStore, Term, text
+from graph.store import Store, Term, text
 
 #: The claim kinds, most specific classes of ev:ClinicalStatement.
 CLAIM_KINDS = (
@@ -192,7 +192,7 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
     return "\n  ".join(lines), bindings
 
 
-def find_claims(store: EvidenceStore, claim_filter: ClaimFilter, limit: int, offset: int = 0) -> list[str]:
+def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int = 0) -> list[str]:
     """One page of matching claim IRIs, ordered by label then IRI (a stable order)."""
     body, bindings = _compile(claim_filter)
     rows = store.select(
@@ -205,7 +205,7 @@ def find_claims(store: EvidenceStore, claim_filter: ClaimFilter, limit: int, off
     return [text(r["s"]) for r in rows]
 
 
-def count_claims(store: EvidenceStore, claim_filter: ClaimFilter) -> int:
+def count_claims(store: Store, claim_filter: ClaimFilter) -> int:
     """How many claims match."""
     body, bindings = _compile(claim_filter)
     rows = store.select(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{\n  {body}\n}}", bindings)
@@ -237,7 +237,7 @@ _SEARCH = """SELECT ?s (MIN(?rank) AS ?best) (MIN(LCASE(STR(?label))) AS ?sortKe
 } GROUP BY ?s ORDER BY ?best ?sortKey ?s"""
 
 
-def search(store: EvidenceStore, value: str) -> list[str]:
+def search(store: Store, value: str) -> list[str]:
     """IRIs of nodes whose label, synonym, identifier or title contains ``value``.
 
     Case and accents are ignored; exact matches come first, then the rest by label.
@@ -249,7 +249,7 @@ def search(store: EvidenceStore, value: str) -> list[str]:
     return [text(r["s"]) for r in rows]
 
 
-def grade_schemes(store: EvidenceStore) -> list[str]:
+def grade_schemes(store: Store) -> list[str]:
     """IRIs of every grading scheme, in IRI order."""
     rows = store.select("SELECT DISTINCT ?s WHERE { ?s a ev:GradingScheme } ORDER BY ?s")
     return [text(r["s"]) for r in rows]

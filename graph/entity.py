@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES, PROV
-from graph.store import EvidenceStore, Term, text
+from graph.store import Store, Term, text
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 
@@ -70,7 +70,7 @@ def iri_list(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in iris)
 
 
-def describe(store: EvidenceStore, iris: Sequence[str]) -> dict[str, Entity]:
+def describe(store: Store, iris: Sequence[str]) -> dict[str, Entity]:
     """Every outgoing property of each IRI, in one query; unknown IRIs are absent."""
     if not iris:
         return {}
@@ -85,7 +85,7 @@ def describe(store: EvidenceStore, iris: Sequence[str]) -> dict[str, Entity]:
 
 
 def referrers(
-    store: EvidenceStore, predicate: str, iris: Sequence[str], kind: str | None = None
+    store: Store, predicate: str, iris: Sequence[str], kind: str | None = None
 ) -> dict[str, list[str]]:
     """For each IRI, the subjects pointing at it through ``predicate``, sorted by IRI.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -16,8 +17,10 @@ from graph.errors import SourceError, SourceExistsError, ValidationFailedError
 from graph.namespaces import graph_iri
 from graph.paths import content_files, ontology_files
 from graph.sources import Source, read_source
-from graph.store import EvidenceStore
+from graph.store import EvidenceStore, Store
 from graph.validation import ValidationReport, locate, validate_quads
+
+S = TypeVar("S", bound=Store)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def read_sources(paths: Iterable[Path | str]) -> list[Source]:
     return sources
 
 
-def validate_sources(store: EvidenceStore, sources: Sequence[Source]) -> ValidationReport:
+def validate_sources(store: Store, sources: Sequence[Source]) -> ValidationReport:
     """Validate the state the store would have with ``sources`` in place of their graphs."""
     written = {g for s in sources for g in s.graphs}
     candidate = [q for q in store.quads() if q.graph_name not in written]
@@ -60,7 +63,7 @@ def validate_sources(store: EvidenceStore, sources: Sequence[Source]) -> Validat
     return ValidationReport(results=locate(report.results, files))
 
 
-def load_sources(store: EvidenceStore, paths: Iterable[Path | str], *, replace: bool = False) -> LoadResult:
+def load_sources(store: Store, paths: Iterable[Path | str], *, replace: bool = False) -> LoadResult:
     """Load files into the store, each into its own named graph, if the result conforms.
 
     ``replace`` swaps out graphs that are already there; without it, loading a source twice is
@@ -72,7 +75,7 @@ def load_sources(store: EvidenceStore, paths: Iterable[Path | str], *, replace: 
         return _commit_sources(store, sources, replace=replace)
 
 
-def _commit_sources(store: EvidenceStore, sources: list[Source], *, replace: bool) -> LoadResult:
+def _commit_sources(store: Store, sources: list[Source], *, replace: bool) -> LoadResult:
     existing = sorted(
         {g for s in sources for g in s.graphs if isinstance(g, ox.NamedNode) and store.has_graph(g)},
         key=lambda g: g.value,
@@ -97,12 +100,16 @@ def bundled_files() -> list[Path]:
     return ontology_files() + content_files()
 
 
-def open_store(path: Path | str | None = None) -> EvidenceStore:
-    """Open a store (in memory when ``path`` is None); an empty one gets the bundled content."""
-    store = EvidenceStore(path)
+def ensure_content(store: S) -> S:
+    """Load the bundled content into an empty store; return the store."""
     if len(store) == 0:
         load_sources(store, bundled_files())
     return store
+
+
+def open_store(path: Path | str | None = None) -> EvidenceStore:
+    """Open an embedded store (in memory when ``path`` is None); an empty one gets the bundled content."""
+    return ensure_content(EvidenceStore(path))
 
 
 def _bundled_graph(path: Path) -> str | None:

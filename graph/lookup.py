@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 
 from graph.entity import iri_list
-from graph.store import EvidenceStore, text
+from graph.store import Store, text
 
 _LOOKUP = """SELECT ?s WHERE {
   VALUES ?kind { %s }
@@ -18,7 +18,7 @@ _LOOKUP = """SELECT ?s WHERE {
 } ORDER BY ?s"""
 
 
-def find_nodes(store: EvidenceStore, key: str, kinds: Sequence[str]) -> list[str]:
+def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
     """IRIs of nodes of one of ``kinds`` that ``key`` names, in IRI order.
 
     ``key`` may be the IRI, a label, a synonym, an identifier or a title (case-insensitive).

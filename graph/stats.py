@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.namespaces import graph_iri, shorten
-from graph.store import EvidenceStore, text
+from graph.store import Store, text
 from graph.validation import validate_quads
 
 _PER_CLASS = """
@@ -66,7 +66,7 @@ def _int(term: object) -> int:
     return int(term.value)
 
 
-def store_stats(store: EvidenceStore) -> StoreStats:
+def store_stats(store: Store) -> StoreStats:
     """Count what the store holds and validate it once for the number of warnings."""
     ontology = ox.Literal(graph_iri("ontology/"))
     per_class = {

@@ -16,6 +16,7 @@ import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 
@@ -55,7 +56,7 @@ def text(term: Term) -> str:
     return term.value
 
 
-def _data_blocks(verb: str, quads: Iterable[ox.Quad]) -> list[str]:
+def data_blocks(verb: str, quads: Iterable[ox.Quad]) -> list[str]:
     """``INSERT DATA`` / ``DELETE DATA`` operations, one per named graph, serialized by pyoxigraph."""
     by_graph: dict[str, list[ox.Triple]] = {}
     for q in quads:
@@ -68,6 +69,77 @@ def _data_blocks(verb: str, quads: Iterable[ox.Quad]) -> list[str]:
         assert body is not None
         blocks.append(f"{verb} DATA {{ GRAPH <{name}> {{\n{body.decode()}\n}} }}")
     return blocks
+
+
+def rows_of(result: ox.QuerySolutions) -> list[Row]:
+    """SELECT results as dicts of the bound variables."""
+    names = [v.value for v in result.variables]
+    rows: list[Row] = []
+    for solution in result:
+        row: Row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = value
+        rows.append(row)
+    return rows
+
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+
+
+class Store(Protocol):
+    """What the graph layer needs of a store; embedded Oxigraph and a SPARQL server provide it."""
+
+    path: Path | None
+    query_count: int
+    write_lock: threading.RLock
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term | None] | None = None,
+        *,
+        default_graph: Sequence[ox.NamedNode] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+    ) -> QueryResult:
+        """Run a SPARQL query, the union of named graphs as default graph unless told otherwise."""
+
+    def select(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> list[Row]:
+        """Run a SELECT query."""
+
+    def ask(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> bool:
+        """Run an ASK query."""
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Every quad, or those of one named graph."""
+
+    def graphs(self) -> list[ox.NamedNode]:
+        """The named graphs, sorted."""
+
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        """Whether a named graph holds a quad."""
+
+    def __len__(self) -> int:
+        """Number of quads."""
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads atomically."""
+
+    def replace_graphs(self, graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> None:
+        """Drop graphs and add quads atomically."""
+
+    def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
+        """Delete and insert quads atomically."""
+
+    def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
+        """Serialize every named graph."""
+
+    def flush(self) -> None:
+        """Make writes durable where that needs a call."""
+
+    def describe_backend(self) -> str:
+        """A short description for /health."""
 
 
 class EvidenceStore:
@@ -115,16 +187,7 @@ class EvidenceStore:
         result = self.query(sparql, bindings)
         if not isinstance(result, ox.QuerySolutions):
             raise TypeError("select() needs a SELECT query")
-        names = [v.value for v in result.variables]
-        rows: list[Row] = []
-        for solution in result:
-            row: Row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return rows_of(result)
 
     def ask(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> bool:
         """Run an ASK query."""
@@ -153,13 +216,13 @@ class EvidenceStore:
     def replace_graphs(self, graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> None:
         """Drop ``graphs`` and add ``quads`` in one SPARQL Update, which Oxigraph applies atomically."""
         operations = [f"DROP SILENT GRAPH <{g.value}>" for g in graphs]
-        operations += _data_blocks("INSERT", quads)
+        operations += data_blocks("INSERT", quads)
         if operations:
             self._store.update(" ;\n".join(operations))
 
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
         """Delete then insert quads in one SPARQL Update: all of it is applied, or none."""
-        operations = _data_blocks("DELETE", deletes) + _data_blocks("INSERT", inserts)
+        operations = data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts)
         if operations:
             self._store.update(" ;\n".join(operations))
 
@@ -168,6 +231,10 @@ class EvidenceStore:
         data = self._store.dump(format=rdf_format)
         assert data is not None
         return data
+
+    def describe_backend(self) -> str:
+        """What /health says the store is."""
+        return "oxigraph (on disk)" if self.path else "oxigraph (in memory)"
 
     def flush(self) -> None:
         """Make sure everything written is on disk (no-op in memory)."""

@@ -15,15 +15,13 @@ from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import QueryTimeoutError
 from graph.entity import Entity, describe, referrers
-from graph.store import EvidenceStore
+from graph.store import Store
 
 
 class Context(BaseContext):
     """What resolvers share within one request."""
 
-    def __init__(
-        self, store: EvidenceStore, timeout: float, author: str | None = None, refusal: str = ""
-    ) -> None:
+    def __init__(self, store: Store, timeout: float, author: str | None = None, refusal: str = "") -> None:
         super().__init__()
         self.store = store
         self.timeout = timeout

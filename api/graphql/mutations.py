@@ -33,7 +33,7 @@ from graph.authoring import ClaimData, EvidenceData, FigureData, ReferenceData, 
 from graph.errors import ValidationFailedError
 from graph.lookup import find_nodes
 from graph.namespaces import EV
-from graph.store import EvidenceStore
+from graph.store import Store
 from graph.validation import ValidationReport, ValidationResult
 
 R = TypeVar("R")
@@ -188,7 +188,7 @@ class ReferenceInput:
 class Resolver:
     """Turns the names in an input into IRIs, or says which name matched nothing (or too much)."""
 
-    def __init__(self, store: EvidenceStore) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
 
     def one(self, key: str | None, kinds: tuple[str, ...], what: str) -> str | None:
@@ -262,7 +262,7 @@ def _iris(members: list[Any] | None) -> list[str] | None:
     return None if members is None else [m.iri for m in members]
 
 
-def to_claim_data(store: EvidenceStore, given: ClaimInput) -> ClaimData:
+def to_claim_data(store: Store, given: ClaimInput) -> ClaimData:
     """The graph layer's claim data for a GraphQL claim input."""
     resolve = Resolver(store)
     return ClaimData(
@@ -301,7 +301,7 @@ def to_claim_data(store: EvidenceStore, given: ClaimInput) -> ClaimData:
     )
 
 
-def to_reference_data(store: EvidenceStore, given: ReferenceInput) -> ReferenceData:
+def to_reference_data(store: Store, given: ReferenceInput) -> ReferenceData:
     """The graph layer's reference data for a GraphQL reference input."""
     if given.year is not None and not (len(given.year) == 4 and given.year.isdigit()):
         raise BadUserInputError(

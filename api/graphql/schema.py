@@ -13,6 +13,7 @@ from api.graphql.errors import ApiError
 from api.graphql.mutations import Mutation
 from api.graphql.nodes import NODE_TYPES
 from api.graphql.query import Query
+from graph.remote import StoreUnavailableError
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -39,6 +40,16 @@ def _coded(error: GraphQLError) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     original = error.original_error
+    if isinstance(original, StoreUnavailableError):
+        return GraphQLError(
+            f"The store is unavailable: {original}",
+            error.nodes,
+            error.source,
+            error.positions,
+            error.path,
+            original,
+            extensions={"code": "STORE_UNAVAILABLE"},
+        )
     if isinstance(original, ApiError):
         return GraphQLError(
             error.message,

@@ -1,0 +1,231 @@
+"""The evidence store on a SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, Virtuoso).
+
+Same interface as :class:`graph.store.EvidenceStore`, over the SPARQL 1.1 Protocol: queries to
+the query endpoint, every write as ONE SPARQL Update request (so the server applies all of it or
+nothing), whole graphs read through the Graph Store Protocol when one is configured. The server
+must answer queries without ``GRAPH`` on the union of its named graphs (``oxigraph serve
+--union-default-graph``; Fuseki ``tdb2:unionDefaultGraph true``; GraphDB and Virtuoso do so by
+default). Reads are retried with backoff; writes are never retried (a write whose answer was lost
+may have been applied).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+from graph.errors import EvidenceGraphError
+from graph.namespaces import PREFIXES
+from graph.store import Row, Term, bind, data_blocks, rows_of
+
+#: Media types asked of the server.
+RESULTS_JSON = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+N_QUADS = "application/n-quads"
+
+
+class StoreUnavailableError(EvidenceGraphError):
+    """The SPARQL server cannot be reached, or did not answer within the timeout."""
+
+
+class RemoteQueryError(EvidenceGraphError):
+    """The SPARQL server refused a request (bad query, bad update, no permission)."""
+
+
+def _prologue() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+class RemoteStore:
+    """An RDF dataset with one named graph per source, on a SPARQL 1.1 server."""
+
+    #: Not on this machine's disk.
+    path: Path | None = None
+
+    def __init__(
+        self,
+        query_endpoint: str,
+        update_endpoint: str | None = None,
+        *,
+        store_endpoint: str | None = None,
+        timeout: float = 10.0,
+        retries: int = 2,
+        auth: httpx.Auth | None = None,
+        bearer_token: str | None = None,
+    ) -> None:
+        self.query_endpoint = query_endpoint
+        self.update_endpoint = update_endpoint or query_endpoint
+        self.store_endpoint = store_endpoint
+        self.retries = retries
+        headers = {"Authorization": f"Bearer {bearer_token}"} if bearer_token else {}
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+            auth=auth,
+            headers=headers,
+        )
+        self._prologue = _prologue()
+        #: SPARQL round trips made through this store (read by tests and benchmarks).
+        self.query_count = 0
+        #: Serializes this process's writes; see the README on several API processes.
+        self.write_lock = threading.RLock()
+
+    def describe_backend(self) -> str:
+        """What /health says the store is."""
+        return f"sparql ({self.query_endpoint})"
+
+    # --- transport --------------------------------------------------------------------------
+
+    def _post(self, url: str, *, retry: bool, **kwargs: object) -> httpx.Response:
+        attempts = self.retries + 1 if retry else 1
+        for attempt in range(attempts):
+            try:
+                response = self._client.post(url, **kwargs)  # type: ignore[arg-type]
+            except httpx.TransportError as error:
+                if attempt + 1 < attempts:
+                    time.sleep(0.05 * 2**attempt)
+                    continue
+                message = f"the SPARQL server at {url} does not answer: {error}"
+                raise StoreUnavailableError(message) from None
+            if response.status_code >= 500 and attempt + 1 < attempts:
+                time.sleep(0.05 * 2**attempt)
+                continue
+            if response.status_code >= 500:
+                raise StoreUnavailableError(f"the SPARQL server at {url} failed: {response.status_code}")
+            if response.status_code >= 400:
+                raise RemoteQueryError(
+                    f"the SPARQL server refused the request: {response.text.strip()[:500]}"
+                )
+            return response
+        raise AssertionError("unreachable")
+
+    def _update(self, operations: Sequence[str]) -> None:
+        if not operations:
+            return
+        self.query_count += 1
+        self._post(
+            self.update_endpoint,
+            retry=False,
+            content=(self._prologue + " ;\n".join(operations)).encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term | None] | None = None,
+        *,
+        default_graph: Sequence[ox.NamedNode] | None = None,
+        named_graphs: Sequence[ox.NamedNode] | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
+        """Run a SPARQL query on the server; results come back as pyoxigraph objects."""
+        self.query_count += 1
+        text = self._prologue + bind(sparql, bindings or {})
+        params: list[tuple[str, str]] = []
+        if default_graph is not None:
+            params += [("default-graph-uri", g.value) for g in default_graph]
+        if named_graphs is not None:
+            params += [("named-graph-uri", g.value) for g in named_graphs]
+        response = self._post(
+            self.query_endpoint,
+            retry=True,
+            params=params,
+            content=text.encode("utf-8"),
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9",
+            },
+        )
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        if kind == N_TRIPLES:
+            return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+
+    def select(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> list[Row]:
+        """Run a SELECT query and return its rows as dicts of bound variables."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        return rows_of(result)
+
+    def ask(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> bool:
+        """Run an ASK query."""
+        return bool(self.query(sparql, bindings))
+
+    def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        """Every quad in the named graphs, or in one of them.
+
+        One graph is read through the Graph Store Protocol when its endpoint is configured.
+        """
+        if graph is not None and self.store_endpoint:
+            self.query_count += 1
+            try:
+                response = self._client.get(
+                    self.store_endpoint, params={"graph": graph.value}, headers={"Accept": N_TRIPLES}
+                )
+            except httpx.TransportError as error:
+                raise StoreUnavailableError(f"the SPARQL server does not answer: {error}") from None
+            if response.status_code == 404:
+                return iter([])
+            if response.status_code >= 400:
+                raise RemoteQueryError(f"the graph store refused the request: {response.status_code}")
+            parsed = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+            return iter([ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed])
+        if graph is not None:
+            rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
+            return iter([ox.Quad(r["s"], r["p"], r["o"], graph) for r in rows])  # type: ignore[arg-type]
+        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return iter([ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])  # type: ignore[arg-type]
+
+    def graphs(self) -> list[ox.NamedNode]:
+        """The named graphs on the server, sorted by IRI."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
+
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        """Whether the named graph holds at least one quad."""
+        return self.ask("ASK WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
+
+    def __len__(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        value = rows[0]["n"] if rows else None
+        return int(value.value) if isinstance(value, ox.Literal) else 0
+
+    def ping(self) -> None:
+        """Raise StoreUnavailableError unless the server answers a trivial query."""
+        self.ask("ASK WHERE { }")
+
+    # --- writes: each one SPARQL Update request ----------------------------------------------
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads in one update request: the server applies all of them, or none."""
+        self._update(data_blocks("INSERT", quads))
+
+    def replace_graphs(self, graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> None:
+        """Drop ``graphs`` and add ``quads`` in one update request."""
+        operations = [f"DROP SILENT GRAPH <{g.value}>" for g in graphs]
+        self._update(operations + data_blocks("INSERT", quads))
+
+    def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
+        """Delete then insert quads in one update request."""
+        self._update(data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts))
+
+    def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
+        """Serialize every named graph (for backups and exports)."""
+        data = ox.serialize(self.quads(), format=rdf_format)
+        assert data is not None
+        return data
+
+    def flush(self) -> None:
+        """Nothing to do: the server owns durability."""
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._client.close()
