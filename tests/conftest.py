@@ -1,6 +1,13 @@
-"""Shared fixtures: the bundled content in a real in-memory Oxigraph store."""
+"""Shared fixtures: the bundled content in a real store, on each backend.
+
+``bundled_store``, ``fresh_store`` and ``client`` are parametrized over both backends: embedded
+Oxigraph (in memory) and a real Oxigraph SPARQL server (``oxigraph serve`` from the PyPI package,
+started here on a free loopback port). Tests written against them run on both, with the same
+expected results.
+"""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -8,7 +15,11 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from graph.load import bundled_files, load_sources, read_sources
-from graph.store import EvidenceStore
+from graph.remote import RemoteStore
+from graph.store import EvidenceStore, Store
+from tests.oxigraph_server import OxigraphServer
+
+BACKENDS = ["embedded", "remote"]
 
 
 @pytest.fixture(scope="session")
@@ -18,28 +29,67 @@ def bundled_quads() -> list[ox.Quad]:
 
 
 @pytest.fixture(scope="session")
-def bundled_store() -> EvidenceStore:
-    """The bundled content loaded through the validating loader (read-only: do not write)."""
-    store = EvidenceStore()
-    load_sources(store, bundled_files())
-    return store
+def oxigraph_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, OxigraphServer]]:
+    """Two Oxigraph servers: one read-only with the bundled content, one for tests that write."""
+    root: Path = tmp_path_factory.mktemp("oxigraph")
+    servers = {name: OxigraphServer(root / name).start() for name in ("bundled", "scratch")}
+    yield servers
+    for server in servers.values():
+        server.stop()
 
 
-@pytest.fixture
-def fresh_store(bundled_quads: list[ox.Quad]) -> EvidenceStore:
-    """A store of its own with the bundled content, for tests that write."""
-    store = EvidenceStore()
-    store.add_quads(bundled_quads)
-    return store
+def remote_store(server: OxigraphServer) -> RemoteStore:
+    """A RemoteStore on a test server (query, update and graph store endpoints)."""
+    return RemoteStore(
+        server.query_endpoint, server.update_endpoint, store_endpoint=server.store_endpoint, timeout=10
+    )
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which store the store fixtures give: embedded or remote."""
+    name: str = request.param
+    return name
 
 
 @pytest.fixture(scope="session")
-def client(bundled_store: EvidenceStore) -> Iterator[TestClient]:
+def bundled_store(backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The bundled content loaded through the validating loader (read-only: do not write)."""
+    if backend == "remote":
+        servers: dict[str, OxigraphServer] = request.getfixturevalue("oxigraph_servers")
+        remote = remote_store(servers["bundled"])
+        if len(remote) == 0:
+            load_sources(remote, bundled_files())
+        yield remote
+        remote.close()
+        return
+    store = EvidenceStore()
+    load_sources(store, bundled_files())
+    yield store
+
+
+@pytest.fixture
+def fresh_store(backend: str, bundled_quads: list[ox.Quad], request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A store of its own with the bundled content, for tests that write."""
+    if backend == "remote":
+        servers: dict[str, OxigraphServer] = request.getfixturevalue("oxigraph_servers")
+        remote = remote_store(servers["scratch"])
+        remote.replace_graphs(remote.graphs(), bundled_quads)
+        yield remote
+        remote.close()
+        return
+    store = EvidenceStore()
+    store.add_quads(bundled_quads)
+    yield store
+
+
+@pytest.fixture(scope="session")
+def client(bundled_store: Store) -> Iterator[TestClient]:
     """The HTTP app over the bundled store, through Starlette's TestClient."""
     with TestClient(create_app(store=bundled_store)) as test_client:
         yield test_client
 
 
-def snapshot(store: EvidenceStore) -> set[str]:
+def snapshot(store: Store) -> set[str]:
     """Every quad of a store, as N-Quads text, to compare states."""
     return {str(q) for q in store.quads()}
