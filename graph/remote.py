@@ -29,6 +29,10 @@ N_TRIPLES = "application/n-triples"
 N_QUADS = "application/n-quads"
 
 
+#: An empty store: running a query on it checks the syntax and costs next to nothing.
+_SYNTAX_CHECK = ox.Store()
+
+
 class StoreUnavailableError(EvidenceGraphError):
     """The SPARQL server cannot be reached, or did not answer within the timeout."""
 
@@ -125,9 +129,16 @@ class RemoteStore:
         default_graph: Sequence[ox.NamedNode] | None = None,
         named_graphs: Sequence[ox.NamedNode] | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]:
-        """Run a SPARQL query on the server; results come back as pyoxigraph objects."""
+        """Run a SPARQL query on the server; results come back as pyoxigraph objects.
+
+        The query is parsed here first (on an empty embedded store, with the same prefixes), so a
+        syntax error raises the same SyntaxError, with the same position, as on the embedded
+        backend, and never reaches the server.
+        """
         self.query_count += 1
-        text = self._prologue + bind(sparql, bindings or {})
+        bound = bind(sparql, bindings or {})
+        _SYNTAX_CHECK.query(bound, prefixes=PREFIXES)
+        text = self._prologue + bound
         params: list[tuple[str, str]] = []
         if default_graph is not None:
             params += [("default-graph-uri", g.value) for g in default_graph]

@@ -69,7 +69,9 @@ def bundled_store(backend: str, request: pytest.FixtureRequest) -> Iterator[Stor
 
 
 @pytest.fixture
-def fresh_store(backend: str, bundled_quads: list[ox.Quad], request: pytest.FixtureRequest) -> Iterator[Store]:
+def fresh_store(
+    backend: str, bundled_quads: list[ox.Quad], request: pytest.FixtureRequest
+) -> Iterator[Store]:
     """A store of its own with the bundled content, for tests that write."""
     if backend == "remote":
         servers: dict[str, OxigraphServer] = request.getfixturevalue("oxigraph_servers")

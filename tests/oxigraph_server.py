@@ -54,8 +54,15 @@ class OxigraphServer:
         """Start the server and wait until it answers a query."""
         self.location.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"],
+            [
+                OXIGRAPH,
+                "serve",
+                "--location",
+                str(self.location),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--union-default-graph",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

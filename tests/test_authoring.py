@@ -13,7 +13,7 @@ from api.app import create_app
 from api.settings import Settings
 from graph.changes import ChangeSet, validate_change
 from graph.namespaces import BASE, EV, PREFIXES
-from graph.store import EvidenceStore
+from graph.store import Store
 from graph.validation import validate_quads
 from tests.conftest import snapshot
 
@@ -65,7 +65,7 @@ REF1 = BASE + "id/reference/dr-oracle-azathioprine-1"
 
 
 @pytest.fixture
-def writable(fresh_store: EvidenceStore) -> Iterator[tuple[TestClient, EvidenceStore]]:
+def writable(fresh_store: Store) -> Iterator[tuple[TestClient, Store]]:
     settings = Settings(api_tokens={"alice": SecretStr(ALICE), "bob": SecretStr(BOB)})
     with TestClient(create_app(store=fresh_store, settings=settings)) as client:
         yield client, fresh_store
@@ -89,7 +89,7 @@ def codes(body: dict[str, Any]) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors", [])]
 
 
-def test_writes_are_off_without_configured_tokens(fresh_store: EvidenceStore) -> None:
+def test_writes_are_off_without_configured_tokens(fresh_store: Store) -> None:
     before = snapshot(fresh_store)
     with TestClient(create_app(store=fresh_store, settings=Settings())) as client:
         body = call(client, CREATE, input=new_indication())
@@ -100,7 +100,7 @@ def test_writes_are_off_without_configured_tokens(fresh_store: EvidenceStore) ->
 
 @pytest.mark.parametrize("token", [None, "wrong-token-0123456789", ALICE[:-1], ALICE + "x"])
 def test_a_missing_or_wrong_token_is_unauthenticated(
-    writable: tuple[TestClient, EvidenceStore], token: str | None
+    writable: tuple[TestClient, Store], token: str | None
 ) -> None:
     client, store = writable
     before = snapshot(store)
@@ -124,7 +124,7 @@ def test_tokens_are_never_shown(capsys: pytest.CaptureFixture[str]) -> None:
     assert ALICE not in capsys.readouterr().out
 
 
-def test_create_claim_is_attributed_versioned_and_listed(writable: tuple[TestClient, EvidenceStore]) -> None:
+def test_create_claim_is_attributed_versioned_and_listed(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     payload = ok(call(client, CREATE, input=new_indication()))["createClaim"]
     claim = payload["claim"]
@@ -146,7 +146,7 @@ def test_create_claim_is_attributed_versioned_and_listed(writable: tuple[TestCli
 
 
 def test_a_violation_rejects_the_whole_write_with_its_report(
-    writable: tuple[TestClient, EvidenceStore],
+    writable: tuple[TestClient, Store],
 ) -> None:
     client, store = writable
     before = snapshot(store)
@@ -165,7 +165,7 @@ def test_a_violation_rejects_the_whole_write_with_its_report(
     assert snapshot(store) == before
 
 
-def test_warnings_are_accepted_and_returned(writable: tuple[TestClient, EvidenceStore]) -> None:
+def test_warnings_are_accepted_and_returned(writable: tuple[TestClient, Store]) -> None:
     client, _ = writable
     inferred = new_indication(
         gradeInferred=True, printedGrade=None, grade={"notation": "B", "scheme": "dr-oracle-evidence"}
@@ -176,7 +176,7 @@ def test_warnings_are_accepted_and_returned(writable: tuple[TestClient, Evidence
     assert payload["warnings"][0]["severity"] == "Warning"
 
 
-def test_unknown_names_are_bad_user_input(writable: tuple[TestClient, EvidenceStore]) -> None:
+def test_unknown_names_are_bad_user_input(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     before = snapshot(store)
     body = call(client, CREATE, input=new_indication(conditions=["no such disease"]))
@@ -191,7 +191,7 @@ UPDATE = """mutation($id: ID!, $input: ClaimInput!) { updateClaim(id: $id, input
   claim { label population attributedTo modified evidence { text citationMarkers } } warnings { message } } }"""
 
 
-def test_update_changes_only_what_is_given(writable: tuple[TestClient, EvidenceStore]) -> None:
+def test_update_changes_only_what_is_given(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     claim = ok(call(client, CREATE, input=new_indication()))["createClaim"]["claim"]
     updated = ok(
@@ -234,7 +234,7 @@ def test_update_changes_only_what_is_given(writable: tuple[TestClient, EvidenceS
 
 
 def test_update_of_a_seed_claim_keeps_it_in_its_source_graph(
-    writable: tuple[TestClient, EvidenceStore],
+    writable: tuple[TestClient, Store],
 ) -> None:
     client, store = writable
     psoriasis = ok(call(client, '{ indications(filter: {condition: "psoriasis"}) { nodes { id } } }'))
@@ -254,7 +254,7 @@ RETRACT = """mutation($id: ID!, $reason: String!) { retractClaim(id: $id, reason
   claim { retractedAt retractionReason retractedBy } } }"""
 
 
-def test_retraction_hides_the_claim_but_keeps_it(writable: tuple[TestClient, EvidenceStore]) -> None:
+def test_retraction_hides_the_claim_but_keeps_it(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     found = ok(call(client, '{ indications(filter: {condition: "lichen planus"}) { nodes { id } } }'))
     claim_id = found["indications"]["nodes"][0]["id"]
@@ -287,7 +287,7 @@ def test_retraction_hides_the_claim_but_keeps_it(writable: tuple[TestClient, Evi
     assert validate_quads(store.quads()).conforms
 
 
-def test_attach_and_detach_references(writable: tuple[TestClient, EvidenceStore]) -> None:
+def test_attach_and_detach_references(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     claim = ok(call(client, CREATE, input=new_indication()))["createClaim"]["claim"]
     refs = {
@@ -304,7 +304,7 @@ def test_attach_and_detach_references(writable: tuple[TestClient, EvidenceStore]
     assert validate_quads(store.quads()).conforms
 
 
-def test_create_and_update_reference(writable: tuple[TestClient, EvidenceStore]) -> None:
+def test_create_and_update_reference(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     create = """mutation($input: ReferenceInput!) { createReference(input: $input) {
         reference { id citationNumber title year source { title } } warnings { path } } }"""
@@ -343,7 +343,7 @@ def ev(name: str) -> ox.NamedNode:
     return ox.NamedNode(str(EV[name]))
 
 
-def _existing(store: EvidenceStore, subject: str, predicate: ox.NamedNode) -> list[ox.Quad]:
+def _existing(store: Store, subject: str, predicate: ox.NamedNode) -> list[ox.Quad]:
     return [q for q in store.quads() if q.subject == node(subject) and q.predicate == predicate]
 
 
@@ -393,9 +393,7 @@ CHANGES: dict[str, Any] = {
 
 
 @pytest.mark.parametrize("name", list(CHANGES))
-def test_incremental_validation_finds_what_full_validation_finds(
-    fresh_store: EvidenceStore, name: str
-) -> None:
+def test_incremental_validation_finds_what_full_validation_finds(fresh_store: Store, name: str) -> None:
     change: ChangeSet = CHANGES[name](fresh_store)
     assert change.deletes or change.inserts
     incremental = validate_change(fresh_store, change)

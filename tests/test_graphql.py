@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
-from graph.store import EvidenceStore
+from graph.store import Store
 
 GRADE_A_UNLICENSED = (
     '{ indications(filter: {licensed: false, grade: "A"}) { totalCount nodes { condition { label } '
@@ -281,7 +281,7 @@ def test_graphql_errors_carry_codes(client: TestClient) -> None:
     assert error_codes(gql(client, aliases)) == ["QUERY_TOO_COMPLEX"]
 
 
-def test_timeout_is_a_graphql_error(bundled_store: EvidenceStore) -> None:
+def test_timeout_is_a_graphql_error(bundled_store: Store) -> None:
     with TestClient(create_app(store=bundled_store, settings=Settings(graphql_timeout=0))) as slow:
         body = gql(slow, "{ indications { totalCount } }")
     assert error_codes(body) == ["TIMEOUT"]

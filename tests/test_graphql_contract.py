@@ -17,7 +17,7 @@ from api.graphql.sdl import sdl
 from graph.load import load_sources
 from graph.namespaces import EV
 from graph.paths import PROJECT_ROOT, ontology_files, shapes_files
-from graph.store import EvidenceStore
+from graph.store import EvidenceStore, Store
 
 SDL_FILE = PROJECT_ROOT / "api" / "schema.graphql"
 
@@ -162,7 +162,7 @@ def test_round_trips_are_bounded_by_depth_not_by_results(bundled_quads: list[Any
     assert small_trips <= 16
 
 
-def test_a_list_costs_three_round_trips(bundled_store: EvidenceStore, client: TestClient) -> None:
+def test_a_list_costs_three_round_trips(bundled_store: Store, client: TestClient) -> None:
     query = "{ indications(first: 500) { totalCount nodes { label } } }"
     assert _round_trips(bundled_store, client, query) == 3  # page, count, one batched node load
 
@@ -207,7 +207,7 @@ STRING_ARGUMENTS = [
 
 @pytest.mark.parametrize("template", STRING_ARGUMENTS)
 def test_hostile_strings_never_change_a_query(
-    client: TestClient, template: str, bundled_store: EvidenceStore
+    client: TestClient, template: str, bundled_store: Store
 ) -> None:
     size = len(bundled_store)
     argument_type = "ID!" if "node(" in template else "String!"
@@ -238,3 +238,24 @@ def test_too_long_text_is_bad_user_input(client: TestClient) -> None:
         },
     )
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_every_type_field_and_enum_value_is_described() -> None:
+    from graphql import (  # noqa: PLC0415
+        GraphQLEnumType,
+        GraphQLInputObjectType,
+        GraphQLInterfaceType,
+        GraphQLObjectType,
+    )
+
+    missing = []
+    for name, graphql_type in schema._schema.type_map.items():
+        if name.startswith("__") or name in {"String", "Int", "Float", "Boolean", "ID"}:
+            continue
+        if not graphql_type.description:
+            missing.append(name)
+        if isinstance(graphql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType):
+            missing += [f"{name}.{f}" for f, field in graphql_type.fields.items() if not field.description]
+        if isinstance(graphql_type, GraphQLEnumType):
+            missing += [f"{name}.{v}" for v, value in graphql_type.values.items() if not value.description]
+    assert missing == []

@@ -9,7 +9,7 @@ import pytest
 from graph.errors import SourceError, SourceExistsError, ValidationFailedError
 from graph.load import bundled_files, load_sources, open_store
 from graph.namespaces import graph_iri
-from graph.store import EvidenceStore
+from graph.store import Store
 from tests.conftest import snapshot
 
 PREFIXES = """@prefix ev: <https://w3id.org/evidence-graph/ontology#> .
@@ -23,14 +23,14 @@ GOOD = PREFIXES + 'drug:mycophenolate a ev:Drug ; rdfs:label "mycophenolate mofe
 BAD = PREFIXES + 'drug:ciclosporin a ev:Drug ; rdfs:label "ciclosporin", "cyclosporine" .\n'
 
 
-def test_bundled_content_loads_each_source_into_its_own_graph(bundled_store: EvidenceStore) -> None:
+def test_bundled_content_loads_each_source_into_its_own_graph(bundled_store: Store) -> None:
     graphs = {g.value for g in bundled_store.graphs()}
     assert graph_iri("azathioprine-dermatology") in graphs
     assert {graph_iri("ontology/evidence"), graph_iri("ontology/grading")} <= graphs
     assert len(graphs) == len(bundled_files())
 
 
-def test_a_conforming_file_is_committed_into_its_graph(fresh_store: EvidenceStore, tmp_path: Path) -> None:
+def test_a_conforming_file_is_committed_into_its_graph(fresh_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "extra-drugs.ttl"
     path.write_text(GOOD)
     result = load_sources(fresh_store, [path])
@@ -41,7 +41,7 @@ def test_a_conforming_file_is_committed_into_its_graph(fresh_store: EvidenceStor
     )
 
 
-def test_one_violation_leaves_the_store_exactly_as_it_was(fresh_store: EvidenceStore, tmp_path: Path) -> None:
+def test_one_violation_leaves_the_store_exactly_as_it_was(fresh_store: Store, tmp_path: Path) -> None:
     good, bad = tmp_path / "good.ttl", tmp_path / "bad.ttl"
     good.write_text(GOOD)
     bad.write_text(BAD)
@@ -55,7 +55,7 @@ def test_one_violation_leaves_the_store_exactly_as_it_was(fresh_store: EvidenceS
     assert (violation.file, violation.line) == (str(bad), 4)
 
 
-def test_a_syntax_error_in_any_file_writes_nothing(fresh_store: EvidenceStore, tmp_path: Path) -> None:
+def test_a_syntax_error_in_any_file_writes_nothing(fresh_store: Store, tmp_path: Path) -> None:
     good, broken = tmp_path / "good.ttl", tmp_path / "broken.ttl"
     good.write_text(GOOD)
     broken.write_text(PREFIXES + "drug:x a ev:Drug ; rdfs:label 'x' \n")
@@ -65,7 +65,7 @@ def test_a_syntax_error_in_any_file_writes_nothing(fresh_store: EvidenceStore, t
     assert snapshot(fresh_store) == before
 
 
-def test_loading_a_source_twice_needs_replace(fresh_store: EvidenceStore, tmp_path: Path) -> None:
+def test_loading_a_source_twice_needs_replace(fresh_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "extra-drugs.ttl"
     path.write_text(GOOD)
     load_sources(fresh_store, [path])
@@ -83,9 +83,7 @@ def test_loading_a_source_twice_needs_replace(fresh_store: EvidenceStore, tmp_pa
     assert labels == {"tacrolimus"}
 
 
-def test_a_replacement_that_breaks_the_shapes_keeps_the_old_graph(
-    fresh_store: EvidenceStore, tmp_path: Path
-) -> None:
+def test_a_replacement_that_breaks_the_shapes_keeps_the_old_graph(fresh_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "extra.ttl"
     path.write_text(GOOD)
     load_sources(fresh_store, [path])
@@ -96,7 +94,7 @@ def test_a_replacement_that_breaks_the_shapes_keeps_the_old_graph(
     assert snapshot(fresh_store) == before
 
 
-def test_json_ld_and_n_triples_load_into_the_store(fresh_store: EvidenceStore, tmp_path: Path) -> None:
+def test_json_ld_and_n_triples_load_into_the_store(fresh_store: Store, tmp_path: Path) -> None:
     jsonld = tmp_path / "as-jsonld.jsonld"
     jsonld.write_text(
         json.dumps(
@@ -118,7 +116,7 @@ def test_json_ld_and_n_triples_load_into_the_store(fresh_store: EvidenceStore, t
     assert fresh_store.ask("ASK WHERE { drug:tacrolimus a ev:Drug . drug:mycophenolate a ev:Drug }")
 
 
-def test_two_files_may_not_write_the_same_graph(fresh_store: EvidenceStore, tmp_path: Path) -> None:
+def test_two_files_may_not_write_the_same_graph(fresh_store: Store, tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     first, second = tmp_path / "a" / "same.ttl", tmp_path / "b" / "same.ttl"

@@ -30,7 +30,10 @@ def server(tmp_path: Path) -> Iterator[OxigraphServer]:
 def test_store_down_and_back_without_restarting_the_api(server: OxigraphServer) -> None:
     store = ensure_content(RemoteStore(server.query_endpoint, server.update_endpoint, timeout=2, retries=1))
     with TestClient(create_app(store=store)) as client:
-        assert client.post("/graphql", json={"query": QUERY}).json()["data"]["contraindications"]["totalCount"] == 5
+        assert (
+            client.post("/graphql", json={"query": QUERY}).json()["data"]["contraindications"]["totalCount"]
+            == 5
+        )
         assert client.get("/health").json()["status"] == "ok"
 
         server.stop()
@@ -45,7 +48,10 @@ def test_store_down_and_back_without_restarting_the_api(server: OxigraphServer) 
         assert sparql.status_code == 503
 
         server.start()  # same port, same data directory
-        assert client.post("/graphql", json={"query": QUERY}).json()["data"]["contraindications"]["totalCount"] == 5
+        assert (
+            client.post("/graphql", json={"query": QUERY}).json()["data"]["contraindications"]["totalCount"]
+            == 5
+        )
         assert client.get("/health").json()["status"] == "ok"
     store.close()
 
@@ -73,7 +79,12 @@ def test_serve_refuses_to_start_on_an_unreachable_store(tmp_path: Path) -> None:
     env["EVIDENCE_GRAPH_SPARQL_ENDPOINT"] = f"http://127.0.0.1:{port}/query"
     env["EVIDENCE_GRAPH_SPARQL_TIMEOUT"] = "1"
     result = subprocess.run(
-        [CLI, "serve", "--port", str(free_port())], capture_output=True, text=True, timeout=60, env=env, check=False
+        [CLI, "serve", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=False,
     )
     assert result.returncode == 2
     assert "cannot open the store" in result.stderr
@@ -91,10 +102,16 @@ def test_cli_commands_work_on_the_remote_store(server: OxigraphServer, tmp_path:
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
         '<https://w3id.org/evidence-graph/id/drug/tacrolimus> a ev:Drug ; rdfs:label "tacrolimus" .\n'
     )
-    loaded = subprocess.run([CLI, "load", str(extra)], capture_output=True, text=True, timeout=120, env=env, check=False)
+    loaded = subprocess.run(
+        [CLI, "load", str(extra)], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
     assert loaded.returncode == 0, loaded.stderr
     queried = subprocess.run(
         [CLI, "query", "SELECT ?l WHERE { drug:tacrolimus rdfs:label ?l }", "--format", "csv"],
-        capture_output=True, text=True, timeout=120, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
     )
     assert queried.stdout.splitlines() == ["l", "tacrolimus"]

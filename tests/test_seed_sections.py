@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.namespaces import EV, shorten
-from graph.store import EvidenceStore
+from graph.store import Store
 from graph.store import text as lexical
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "azathioprine-dermatology.txt"
@@ -46,7 +46,7 @@ def lit(value: str) -> ox.Literal:
     return ox.Literal(value)
 
 
-def source_of_seed(store: EvidenceStore) -> ox.NamedNode:
+def source_of_seed(store: Store) -> ox.NamedNode:
     rows = store.select(
         "SELECT ?s WHERE { ?s a ev:SourceDocument ; dcterms:title ?title }", {"title": lit(TITLE)}
     )
@@ -56,19 +56,19 @@ def source_of_seed(store: EvidenceStore) -> ox.NamedNode:
     return node
 
 
-def objects(store: EvidenceStore, subject: ox.NamedNode, predicate: str) -> set[str]:
+def objects(store: Store, subject: ox.NamedNode, predicate: str) -> set[str]:
     """Objects of ``subject predicate``: IRIs shortened to CURIEs, literals by lexical value."""
     rows = store.select(f"SELECT ?o WHERE {{ ?s {predicate} ?o }}", {"s": subject})
     return {shorten(lexical(r["o"])) if isinstance(r["o"], ox.NamedNode) else lexical(r["o"]) for r in rows}
 
 
-def one(store: EvidenceStore, subject: ox.NamedNode, predicate: str) -> str | None:
+def one(store: Store, subject: ox.NamedNode, predicate: str) -> str | None:
     values = objects(store, subject, predicate)
     assert len(values) <= 1, f"{shorten(subject.value)} has several {predicate}: {values}"
     return next(iter(values), None)
 
 
-def names(store: EvidenceStore, subject: ox.NamedNode, path: str) -> set[str]:
+def names(store: Store, subject: ox.NamedNode, path: str) -> set[str]:
     """Every label and synonym (lower-cased) of what ``subject`` links to through ``path``."""
     rows = store.select(
         f"SELECT ?name WHERE {{ ?s {path} ?o . ?o rdfs:label|skos:altLabel ?name }}", {"s": subject}
@@ -76,7 +76,7 @@ def names(store: EvidenceStore, subject: ox.NamedNode, path: str) -> set[str]:
     return {lexical(r["name"]).lower() for r in rows}
 
 
-def claims(store: EvidenceStore, kind: str) -> list[ox.NamedNode]:
+def claims(store: Store, kind: str) -> list[ox.NamedNode]:
     """Claims of one kind curated from the seed."""
     rows = store.select(
         "SELECT DISTINCT ?c WHERE { ?c a ?kind ; prov:wasDerivedFrom ?src }",
@@ -85,14 +85,14 @@ def claims(store: EvidenceStore, kind: str) -> list[ox.NamedNode]:
     return [r["c"] for r in rows if isinstance(r["c"], ox.NamedNode)]
 
 
-def claim_for(store: EvidenceStore, kind: str, name: str, path: str = "ev:condition") -> ox.NamedNode:
+def claim_for(store: Store, kind: str, name: str, path: str = "ev:condition") -> ox.NamedNode:
     """The one claim of ``kind`` whose ``path`` target is labelled ``name`` (label or synonym)."""
     found = [c for c in claims(store, kind) if name.lower() in names(store, c, path)]
     assert len(found) == 1, f"expected one {kind} for {name!r} via {path}, got {found}"
     return found[0]
 
 
-def claims_with_passage(store: EvidenceStore, snippet: str) -> list[ox.NamedNode]:
+def claims_with_passage(store: Store, snippet: str) -> list[ox.NamedNode]:
     """Claims of the seed with an evidence item whose text contains ``snippet``."""
     rows = store.select(
         """SELECT DISTINCT ?c WHERE {
@@ -103,7 +103,7 @@ def claims_with_passage(store: EvidenceStore, snippet: str) -> list[ox.NamedNode
     return [r["c"] for r in rows if isinstance(r["c"], ox.NamedNode)]
 
 
-def kind_of(store: EvidenceStore, claim: ox.NamedNode) -> set[str]:
+def kind_of(store: Store, claim: ox.NamedNode) -> set[str]:
     return objects(store, claim, "a") - {"prov:Entity", "ev:ClinicalStatement"}
 
 
@@ -119,7 +119,7 @@ class Evidence(NamedTuple):
     population: str | None
 
 
-def evidence_items(store: EvidenceStore, claim: ox.NamedNode) -> list[Evidence]:
+def evidence_items(store: Store, claim: ox.NamedNode) -> list[Evidence]:
     rows = store.select("SELECT ?e WHERE { ?c ev:evidence ?e }", {"c": claim})
     items = []
     for row in rows:
@@ -141,14 +141,14 @@ def evidence_items(store: EvidenceStore, claim: ox.NamedNode) -> list[Evidence]:
     return items
 
 
-def passage(store: EvidenceStore, claim: ox.NamedNode, snippet: str) -> Evidence:
+def passage(store: Store, claim: ox.NamedNode, snippet: str) -> Evidence:
     """The evidence item of ``claim`` whose text contains ``snippet``."""
     found = [e for e in evidence_items(store, claim) if snippet in e.text]
     assert len(found) == 1, f"{shorten(claim.value)}: expected one passage with {snippet!r}, got {found}"
     return found[0]
 
 
-def populations(store: EvidenceStore, claim: ox.NamedNode) -> str:
+def populations(store: Store, claim: ox.NamedNode) -> str:
     """The claim's population and its evidence items' populations, joined for substring checks."""
     found = objects(store, claim, "ev:population") | objects(store, claim, "ev:evidence/ev:population")
     return " | ".join(sorted(found))
@@ -158,17 +158,17 @@ def marker_numbers(markers: str) -> set[int]:
     return {int(n) for n in markers.split(",")}
 
 
-def cited_numbers(store: EvidenceStore, claim: ox.NamedNode) -> set[int]:
+def cited_numbers(store: Store, claim: ox.NamedNode) -> set[int]:
     return {int(n) for n in objects(store, claim, "ev:citesAsEvidence/ev:citationNumber")}
 
 
-def section(store: EvidenceStore, claim: ox.NamedNode) -> str:
+def section(store: Store, claim: ox.NamedNode) -> str:
     value = one(store, claim, "ev:section")
     assert value is not None, f"{shorten(claim.value)} has no ev:section"
     return value
 
 
-def grade_notation(store: EvidenceStore, claim: ox.NamedNode) -> str | None:
+def grade_notation(store: Store, claim: ox.NamedNode) -> str | None:
     rows = store.select(
         "SELECT ?n ?scheme WHERE { ?c ev:evidenceGrade ?g . ?g skos:notation ?n ; skos:inScheme ?scheme }",
         {"c": claim},
@@ -184,7 +184,7 @@ def is_true(value: str | None) -> bool:
     return value in {"true", "1"}
 
 
-def seed_evidence(store: EvidenceStore) -> list[tuple[ox.NamedNode, str, str | None]]:
+def seed_evidence(store: Store) -> list[tuple[ox.NamedNode, str, str | None]]:
     """(item, text, markers) of every evidence item of a claim curated from the seed."""
     rows = store.select(
         """SELECT DISTINCT ?e ?t ?m WHERE {
@@ -213,7 +213,7 @@ def test_seed_file_is_the_one_described() -> None:
     assert EDITORIAL_STATUS in text
 
 
-def test_source_document_title_date_and_editorial_status(bundled_store: EvidenceStore) -> None:
+def test_source_document_title_date_and_editorial_status(bundled_store: Store) -> None:
     src = source_of_seed(bundled_store)
     rows = bundled_store.select("SELECT ?d WHERE { ?s dcterms:modified ?d }", {"s": src})
     assert len(rows) == 1
@@ -229,7 +229,7 @@ def test_source_document_title_date_and_editorial_status(bundled_store: Evidence
 # --------------------------------------------------------------------------------------------------
 
 
-def test_every_claim_is_about_azathioprine_with_section_and_evidence(bundled_store: EvidenceStore) -> None:
+def test_every_claim_is_about_azathioprine_with_section_and_evidence(bundled_store: Store) -> None:
     rows = bundled_store.select(
         """SELECT ?c ?drug
                   (COUNT(DISTINCT ?e) AS ?items) (COUNT(DISTINCT ?sec) AS ?sections) WHERE {
@@ -245,7 +245,7 @@ def test_every_claim_is_about_azathioprine_with_section_and_evidence(bundled_sto
         assert int(lexical(row["items"])) >= 1, row["c"]
 
 
-def test_every_evidence_text_is_verbatim_in_the_seed(bundled_store: EvidenceStore) -> None:
+def test_every_evidence_text_is_verbatim_in_the_seed(bundled_store: Store) -> None:
     text = seed_text()
     items = seed_evidence(bundled_store)
     assert len(items) >= 35
@@ -253,13 +253,13 @@ def test_every_evidence_text_is_verbatim_in_the_seed(bundled_store: EvidenceStor
     assert missing == []
 
 
-def test_every_marker_follows_its_passage_exactly_as_printed(bundled_store: EvidenceStore) -> None:
+def test_every_marker_follows_its_passage_exactly_as_printed(bundled_store: Store) -> None:
     text = seed_text()
     wrong = [(t, m) for _, t, m in seed_evidence(bundled_store) if m and f"{t} {m}" not in text]
     assert wrong == []
 
 
-def test_every_printed_marker_is_carried_by_an_evidence_item(bundled_store: EvidenceStore) -> None:
+def test_every_printed_marker_is_carried_by_an_evidence_item(bundled_store: Store) -> None:
     text = seed_text()
     printed = {m.end(): m.group(1) for m in MARKER.finditer(text)}
     assert len(printed) == 35  # counted in the seed: 1+3+4+4+3+3+3+5+3+4+2 across the sections
@@ -271,13 +271,13 @@ def test_every_printed_marker_is_carried_by_an_evidence_item(bundled_store: Evid
     assert {end: m for end, m in printed.items() if carried.get(end) != m} == {}
 
 
-def test_markers_used_are_exactly_those_printed(bundled_store: EvidenceStore) -> None:
+def test_markers_used_are_exactly_those_printed(bundled_store: Store) -> None:
     markers = {m for _, _, m in seed_evidence(bundled_store) if m}
     assert markers == {"1", "3", "1, 4", "1, 2", "2", "4", "5"}
     assert markers == set(MARKER.findall(seed_text()))
 
 
-def test_each_item_cites_the_references_its_markers_number(bundled_store: EvidenceStore) -> None:
+def test_each_item_cites_the_references_its_markers_number(bundled_store: Store) -> None:
     src = source_of_seed(bundled_store)
     for node, passage_text, markers in seed_evidence(bundled_store):
         refs = bundled_store.select(
@@ -291,7 +291,7 @@ def test_each_item_cites_the_references_its_markers_number(bundled_store: Eviden
         assert all(r.get("whole") == src for r in refs), passage_text
 
 
-def test_claim_cites_the_union_of_its_items_references(bundled_store: EvidenceStore) -> None:
+def test_claim_cites_the_union_of_its_items_references(bundled_store: Store) -> None:
     src = source_of_seed(bundled_store)
     rows = bundled_store.select(
         "SELECT DISTINCT ?c WHERE { ?c prov:wasDerivedFrom ?src ; ev:evidence ?e }", {"src": src}
@@ -320,11 +320,11 @@ def test_claim_cites_the_union_of_its_items_references(bundled_store: EvidenceSt
         ("MechanismStatement", 3),
     ],
 )
-def test_claim_counts_per_kind(bundled_store: EvidenceStore, kind: str, count: int) -> None:
+def test_claim_counts_per_kind(bundled_store: Store, kind: str, count: int) -> None:
     assert len(claims(bundled_store, kind)) == count
 
 
-def test_indications_split_into_licensed_and_unlicensed(bundled_store: EvidenceStore) -> None:
+def test_indications_split_into_licensed_and_unlicensed(bundled_store: Store) -> None:
     statuses = [
         objects(bundled_store, c, "ev:licensingStatus") for c in claims(bundled_store, "IndicationStatement")
     ]
@@ -332,7 +332,7 @@ def test_indications_split_into_licensed_and_unlicensed(bundled_store: EvidenceS
     assert statuses.count({"ev:Unlicensed"}) == 11
 
 
-def test_exactly_three_unlicensed_grade_a_indications(bundled_store: EvidenceStore) -> None:
+def test_exactly_three_unlicensed_grade_a_indications(bundled_store: Store) -> None:
     grade_a = {
         one(bundled_store, c, "ev:condition/rdfs:label")
         for c in claims(bundled_store, "IndicationStatement")
@@ -346,7 +346,7 @@ def test_exactly_three_unlicensed_grade_a_indications(bundled_store: EvidenceSto
     }
 
 
-def test_two_of_three_interactions_are_negated(bundled_store: EvidenceStore) -> None:
+def test_two_of_three_interactions_are_negated(bundled_store: Store) -> None:
     negated = [
         is_true(one(bundled_store, c, "ev:negated")) for c in claims(bundled_store, "InteractionStatement")
     ]
@@ -358,7 +358,7 @@ def test_two_of_three_interactions_are_negated(bundled_store: EvidenceStore) -> 
 # --------------------------------------------------------------------------------------------------
 
 
-def test_intro_paragraph(bundled_store: EvidenceStore) -> None:
+def test_intro_paragraph(bundled_store: Store) -> None:
     rows = bundled_store.select('SELECT ?cls WHERE { ?d rdfs:label "azathioprine" ; ev:drugClassLabel ?cls }')
     assert "thiopurine immunosuppressant" in {lexical(r["cls"]) for r in rows}
     (claim,) = claims_with_passage(bundled_store, "serves as a cornerstone treatment")
@@ -379,14 +379,14 @@ def test_intro_paragraph(bundled_store: EvidenceStore) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_mechanism_6_tgn_incorporation(bundled_store: EvidenceStore) -> None:
+def test_mechanism_6_tgn_incorporation(bundled_store: Store) -> None:
     claim = claim_for(bundled_store, "MechanismStatement", "6-TGN", "ev:metabolite")
     assert section(bundled_store, claim) == "Mechanism of Action"
     item = passage(bundled_store, claim, "incorporation of 6-thioguanine nucleotides (6-TGN) into DNA")
     assert (item.markers, item.cited) == ("2", {2})
 
 
-def test_mechanism_three_competing_pathways(bundled_store: EvidenceStore) -> None:
+def test_mechanism_three_competing_pathways(bundled_store: Store) -> None:
     claim = claim_for(bundled_store, "MechanismStatement", "6-mercaptopurine", "ev:metabolite")
     enzymes = names(bundled_store, claim, "ev:enzyme")
     assert {"tpmt", "xanthine oxidase", "hypoxanthine guanine phosphoribosyl transferase"} <= enzymes
@@ -394,7 +394,7 @@ def test_mechanism_three_competing_pathways(bundled_store: EvidenceStore) -> Non
     assert (item.markers, item.cited) == ("1", {1})
 
 
-def test_mechanism_tpmt_polymorphisms_predict_myelosuppression(bundled_store: EvidenceStore) -> None:
+def test_mechanism_tpmt_polymorphisms_predict_myelosuppression(bundled_store: Store) -> None:
     (claim,) = claims_with_passage(bundled_store, "genetic polymorphisms in TPMT directly predict")
     assert kind_of(bundled_store, claim) == {"ev:MechanismStatement"}
     assert {"myelosuppression", "pancytopenia"} <= names(bundled_store, claim, "ev:risk")
@@ -441,7 +441,7 @@ INDICATIONS = [
 
 
 @pytest.mark.parametrize("expected", INDICATIONS, ids=[i.condition for i in INDICATIONS])
-def test_indication_licensing_grade_and_roles(bundled_store: EvidenceStore, expected: Indication) -> None:
+def test_indication_licensing_grade_and_roles(bundled_store: Store, expected: Indication) -> None:
     claim = claim_for(bundled_store, "IndicationStatement", expected.condition)
     status = "ev:Licensed" if expected.licensed else "ev:Unlicensed"
     assert objects(bundled_store, claim, "ev:licensingStatus") == {status}
@@ -460,7 +460,7 @@ def test_indication_licensing_grade_and_roles(bundled_store: EvidenceStore, expe
     assert expected.roles <= objects(bundled_store, claim, "ev:therapyRole")
 
 
-def test_vasculitis_bullet_holds_two_claims(bundled_store: EvidenceStore) -> None:
+def test_vasculitis_bullet_holds_two_claims(bundled_store: Store) -> None:
     rows = bundled_store.select(
         """SELECT DISTINCT ?c WHERE {
              ?c a ev:IndicationStatement ; prov:wasDerivedFrom ?src ; ev:condition/skos:broader* ?v .
@@ -546,7 +546,7 @@ PASSAGES = [
 
 
 @pytest.mark.parametrize("expected", PASSAGES, ids=[f"{p.condition}-{p.snippet}" for p in PASSAGES])
-def test_indication_passage(bundled_store: EvidenceStore, expected: Passage) -> None:
+def test_indication_passage(bundled_store: Store, expected: Passage) -> None:
     claim = claim_for(bundled_store, "IndicationStatement", expected.condition)
     item = passage(bundled_store, claim, expected.snippet)
     assert item.markers == expected.markers
@@ -557,7 +557,7 @@ def test_indication_passage(bundled_store: EvidenceStore, expected: Passage) -> 
     assert item.figures == expected.figures
 
 
-def test_licensed_indications_cite_only_reference_1(bundled_store: EvidenceStore) -> None:
+def test_licensed_indications_cite_only_reference_1(bundled_store: Store) -> None:
     for condition in ["Systemic lupus erythematosus", "Dermatomyositis", "Pemphigus vulgaris"]:
         claim = claim_for(bundled_store, "IndicationStatement", condition)
         assert cited_numbers(bundled_store, claim) == {1}
@@ -574,12 +574,12 @@ def test_licensed_indications_cite_only_reference_1(bundled_store: EvidenceStore
         ("Psoriasis", "moderate-to-severe"),
     ],
 )
-def test_indication_population(bundled_store: EvidenceStore, condition: str, population: str) -> None:
+def test_indication_population(bundled_store: Store, condition: str, population: str) -> None:
     claim = claim_for(bundled_store, "IndicationStatement", condition)
     assert population in populations(bundled_store, claim)
 
 
-def test_grade_a_indications_cite_their_markers(bundled_store: EvidenceStore) -> None:
+def test_grade_a_indications_cite_their_markers(bundled_store: Store) -> None:
     expected = {"Atopic dermatitis": {1, 3}, "Chronic actinic dermatitis": {1}, "Behçet's disease": {1, 4}}
     for condition, numbers in expected.items():
         claim = claim_for(bundled_store, "IndicationStatement", condition)
@@ -610,7 +610,7 @@ def test_grade_a_indications_cite_their_markers(bundled_store: EvidenceStore) ->
     ],
 )
 def test_tpmt_pre_treatment_assessment(
-    bundled_store: EvidenceStore, snippet: str, action: str, phenotypes: set[str], markers: str
+    bundled_store: Store, snippet: str, action: str, phenotypes: set[str], markers: str
 ) -> None:
     (claim,) = claims_with_passage(bundled_store, snippet)
     assert kind_of(bundled_store, claim) == {"ev:PharmacogenomicStatement"}
@@ -622,7 +622,7 @@ def test_tpmt_pre_treatment_assessment(
     assert (item.markers, item.cited) == (markers, marker_numbers(markers))
 
 
-def test_absent_tpmt_activity_risks_pancytopenia(bundled_store: EvidenceStore) -> None:
+def test_absent_tpmt_activity_risks_pancytopenia(bundled_store: Store) -> None:
     (claim,) = claims_with_passage(bundled_store, "very low or absent TPMT activity")
     assert "pancytopenia" in names(bundled_store, claim, "ev:risk")
 
@@ -646,7 +646,7 @@ def test_absent_tpmt_activity_risks_pancytopenia(bundled_store: EvidenceStore) -
         ("active malignancy", "ev:condition", "known malignancy"),
     ],
 )
-def test_absolute_contraindication(bundled_store: EvidenceStore, name: str, path: str, snippet: str) -> None:
+def test_absolute_contraindication(bundled_store: Store, name: str, path: str, snippet: str) -> None:
     claim = claim_for(bundled_store, "ContraindicationStatement", name, path)
     assert objects(bundled_store, claim, "ev:severity") == {"ev:Absolute"}
     assert section(bundled_store, claim).endswith("Absolute Contraindications")
@@ -654,13 +654,13 @@ def test_absolute_contraindication(bundled_store: EvidenceStore, name: str, path
     assert (item.markers, item.cited) == ("1", {1})
 
 
-def test_pregnancy_exception_for_transplant_recipients(bundled_store: EvidenceStore) -> None:
+def test_pregnancy_exception_for_transplant_recipients(bundled_store: Store) -> None:
     claim = claim_for(bundled_store, "ContraindicationStatement", "pregnancy")
     (exception,) = objects(bundled_store, claim, "ev:exception")
     assert "transplant recipients" in exception
 
 
-def test_allopurinol_interaction_causes_severe_myelosuppression(bundled_store: EvidenceStore) -> None:
+def test_allopurinol_interaction_causes_severe_myelosuppression(bundled_store: Store) -> None:
     claim = claim_for(bundled_store, "InteractionStatement", "allopurinol", "ev:interactant")
     assert not is_true(one(bundled_store, claim, "ev:negated"))
     assert "severe myelosuppression" in (one(bundled_store, claim, "ev:effect") or "")
@@ -674,7 +674,7 @@ def test_allopurinol_interaction_causes_severe_myelosuppression(bundled_store: E
 
 
 @pytest.mark.parametrize("interactant", ["levonorgestrel", "ethinyl estradiol"])
-def test_no_interaction_with_contraceptive_hormones(bundled_store: EvidenceStore, interactant: str) -> None:
+def test_no_interaction_with_contraceptive_hormones(bundled_store: Store, interactant: str) -> None:
     claim = claim_for(bundled_store, "InteractionStatement", interactant, "ev:interactant")
     assert is_true(one(bundled_store, claim, "ev:negated"))
     assert section(bundled_store, claim) == "Contraception Considerations"
@@ -682,7 +682,7 @@ def test_no_interaction_with_contraceptive_hormones(bundled_store: EvidenceStore
     assert (item.markers, item.cited) == ("4", {4})
 
 
-def test_estrogen_contraceptives_can_continue_in_behcets(bundled_store: EvidenceStore) -> None:
+def test_estrogen_contraceptives_can_continue_in_behcets(bundled_store: Store) -> None:
     (claim,) = claims_with_passage(bundled_store, "estrogen-containing contraceptives can be continued")
     assert kind_of(bundled_store, claim) == {"ev:PracticePointStatement"}
     assert "estrogen-containing contraceptives" in names(bundled_store, claim, "ev:relatedDrug")
@@ -697,7 +697,7 @@ def test_estrogen_contraceptives_can_continue_in_behcets(bundled_store: Evidence
     assert {lexical(r["l"]) for r in narrower} == {"DVT", "PE", "stroke"}
 
 
-def test_alternative_contraception_and_dmpa_to_avoid(bundled_store: EvidenceStore) -> None:
+def test_alternative_contraception_and_dmpa_to_avoid(bundled_store: Store) -> None:
     found = claims_with_passage(bundled_store, "avoid depot medroxyprogesterone acetate")
     assert found
     for claim in found:
@@ -717,7 +717,7 @@ def test_alternative_contraception_and_dmpa_to_avoid(bundled_store: EvidenceStor
 # --------------------------------------------------------------------------------------------------
 
 
-def test_dosing_by_body_weight(bundled_store: EvidenceStore) -> None:
+def test_dosing_by_body_weight(bundled_store: Store) -> None:
     (claim,) = claims_with_passage(bundled_store, "prescribe according to body weight")
     assert section(bundled_store, claim) == "Common Pitfalls"
     item = passage(bundled_store, claim, "body weight")
@@ -725,7 +725,7 @@ def test_dosing_by_body_weight(bundled_store: EvidenceStore) -> None:
     assert "dermatologists" in populations(bundled_store, claim)
 
 
-def test_delayed_therapeutic_effect(bundled_store: EvidenceStore) -> None:
+def test_delayed_therapeutic_effect(bundled_store: Store) -> None:
     (claim,) = claims_with_passage(bundled_store, "slow-acting drug")
     assert section(bundled_store, claim) == "Common Pitfalls"
     item = passage(bundled_store, claim, "slow-acting")
@@ -733,7 +733,7 @@ def test_delayed_therapeutic_effect(bundled_store: EvidenceStore) -> None:
     assert objects(bundled_store, item.node, "ev:duration") == {"weeks to 2-3 months"}
 
 
-def test_blood_count_monitoring_throughout_treatment(bundled_store: EvidenceStore) -> None:
+def test_blood_count_monitoring_throughout_treatment(bundled_store: Store) -> None:
     (claim,) = claims(bundled_store, "MonitoringStatement")
     assert section(bundled_store, claim) == "Common Pitfalls"
     assert objects(bundled_store, claim, "ev:monitoredParameter") == {"blood count"}
@@ -742,7 +742,7 @@ def test_blood_count_monitoring_throughout_treatment(bundled_store: EvidenceStor
     assert (item.markers, item.cited, item.figures) == ("1", {1}, {"15-28%"})
 
 
-def test_nudt15_deficiency(bundled_store: EvidenceStore) -> None:
+def test_nudt15_deficiency(bundled_store: Store) -> None:
     claim = claim_for(bundled_store, "PharmacogenomicStatement", "NUDT15", "ev:gene")
     assert section(bundled_store, claim) == "Common Pitfalls"
     assert objects(bundled_store, claim, "ev:pgxAction") == {"ev:ModifyDose", "ev:ConsiderAlternative"}
@@ -759,7 +759,7 @@ def test_nudt15_deficiency(bundled_store: EvidenceStore) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_uk_dermatologist_survey(bundled_store: EvidenceStore) -> None:
+def test_uk_dermatologist_survey(bundled_store: Store) -> None:
     (claim,) = claims_with_passage(bundled_store, "Survey data from UK dermatologists")
     assert kind_of(bundled_store, claim) == {"ev:PracticePatternStatement"}
     assert section(bundled_store, claim) == "Clinical Practice Patterns"
@@ -770,7 +770,7 @@ def test_uk_dermatologist_survey(bundled_store: EvidenceStore) -> None:
     assert "ev:Survey" in item.designs
 
 
-def test_benefits_perceived_to_outweigh_risks(bundled_store: EvidenceStore) -> None:
+def test_benefits_perceived_to_outweigh_risks(bundled_store: Store) -> None:
     (claim,) = claims_with_passage(bundled_store, "benefits that outweigh risks")
     assert kind_of(bundled_store, claim) == {"ev:PracticePatternStatement"}
     assert section(bundled_store, claim) == "Clinical Practice Patterns"
@@ -805,7 +805,7 @@ FIGURES = [
 ]
 
 
-def decimal_of(store: EvidenceStore, node: ox.NamedNode, predicate: str) -> Decimal | None:
+def decimal_of(store: Store, node: ox.NamedNode, predicate: str) -> Decimal | None:
     rows = store.select(f"SELECT ?v WHERE {{ ?f {predicate} ?v }}", {"f": node})
     assert len(rows) <= 1
     if not rows:
@@ -816,7 +816,7 @@ def decimal_of(store: EvidenceStore, node: ox.NamedNode, predicate: str) -> Deci
     return Decimal(literal.value)
 
 
-def test_figures_are_exactly_those_printed(bundled_store: EvidenceStore) -> None:
+def test_figures_are_exactly_those_printed(bundled_store: Store) -> None:
     rows = bundled_store.select(
         "SELECT DISTINCT ?p WHERE { ?c prov:wasDerivedFrom ?src ; ev:evidence/ev:figure/ev:printedValue ?p }",
         {"src": source_of_seed(bundled_store)},
@@ -825,7 +825,7 @@ def test_figures_are_exactly_those_printed(bundled_store: EvidenceStore) -> None
 
 
 @pytest.mark.parametrize("expected", FIGURES, ids=[f.printed for f in FIGURES])
-def test_figure_as_printed_and_parsed(bundled_store: EvidenceStore, expected: Figure) -> None:
+def test_figure_as_printed_and_parsed(bundled_store: Store, expected: Figure) -> None:
     rows = bundled_store.select(
         "SELECT ?f ?t WHERE { ?f ev:printedValue ?p . ?e ev:figure ?f ; ev:text ?t }",
         {"p": lit(expected.printed)},
@@ -886,7 +886,7 @@ REFERENCES = [
 ]
 
 
-def reference(store: EvidenceStore, number: int) -> ox.NamedNode:
+def reference(store: Store, number: int) -> ox.NamedNode:
     rows = store.select(
         "SELECT ?r WHERE { ?r a ev:Reference ; ev:citationNumber ?n ; dcterms:isPartOf ?src }",
         {"n": ox.Literal(number), "src": source_of_seed(store)},
@@ -897,13 +897,13 @@ def reference(store: EvidenceStore, number: int) -> ox.NamedNode:
     return node
 
 
-def test_source_has_all_five_references(bundled_store: EvidenceStore) -> None:
+def test_source_has_all_five_references(bundled_store: Store) -> None:
     numbers = objects(bundled_store, source_of_seed(bundled_store), "dcterms:hasPart/ev:citationNumber")
     assert numbers == {"1", "2", "3", "4", "5"}
 
 
 @pytest.mark.parametrize("expected", REFERENCES, ids=[f"ref-{r.number}" for r in REFERENCES])
-def test_reference(bundled_store: EvidenceStore, expected: Reference) -> None:
+def test_reference(bundled_store: Store, expected: Reference) -> None:
     ref = reference(bundled_store, expected.number)
     assert one(bundled_store, ref, "dcterms:title") == expected.title
     assert one(bundled_store, ref, "ev:referenceType") == expected.kind
@@ -922,12 +922,12 @@ def test_reference(bundled_store: EvidenceStore, expected: Reference) -> None:
         assert f"{expected.kind}\n\n{expected.title}\n\n{expected.container}, {expected.year}" in text
 
 
-def test_every_reference_is_cited(bundled_store: EvidenceStore) -> None:
+def test_every_reference_is_cited(bundled_store: Store) -> None:
     cited = {n for _, _, m in seed_evidence(bundled_store) if m for n in marker_numbers(m)}
     assert cited == {1, 2, 3, 4, 5}
 
 
-def test_reference_5_bibliographic_details(bundled_store: EvidenceStore) -> None:
+def test_reference_5_bibliographic_details(bundled_store: Store) -> None:
     # Authors, volume, issue and pages are not in the seed; they come from shared/design.md
     # ("Reference 5 of the seed: Tan BB, Lear JT, Gawkrodger DJ, English JSC. Br J Dermatol
     # 1997;136(3):351-5.").

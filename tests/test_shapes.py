@@ -7,7 +7,7 @@ import pytest
 
 from graph.errors import ValidationFailedError
 from graph.load import load_sources
-from graph.store import EvidenceStore
+from graph.store import Store
 from graph.validation import validate_quads
 from tests.conftest import snapshot
 
@@ -247,7 +247,7 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_the_unmutated_fixture_conforms(fresh_store: EvidenceStore, tmp_path: Path) -> None:
+def test_the_unmutated_fixture_conforms(fresh_store: Store, tmp_path: Path) -> None:
     result = load_sources(fresh_store, [write(tmp_path, BASE + KINDS)])
     assert result.report.conforms
     assert validate_quads(fresh_store.quads()).conforms
@@ -255,7 +255,7 @@ def test_the_unmutated_fixture_conforms(fresh_store: EvidenceStore, tmp_path: Pa
 
 @pytest.mark.parametrize(("shape", "edit", "message"), CASES, ids=[c[0] for c in CASES])
 def test_a_mutation_is_refused_with_the_shape_message(
-    fresh_store: EvidenceStore, tmp_path: Path, shape: str, edit: tuple[str, str], message: str
+    fresh_store: Store, tmp_path: Path, shape: str, edit: tuple[str, str], message: str
 ) -> None:
     original = BASE + KINDS
     old, new = edit
@@ -270,7 +270,7 @@ def test_a_mutation_is_refused_with_the_shape_message(
 
 @pytest.mark.parametrize(("shape", "extra", "message"), EXTRA_CASES, ids=[c[0] for c in EXTRA_CASES])
 def test_a_bad_node_is_refused_with_the_shape_message(
-    fresh_store: EvidenceStore, tmp_path: Path, shape: str, extra: str, message: str
+    fresh_store: Store, tmp_path: Path, shape: str, extra: str, message: str
 ) -> None:
     before = snapshot(fresh_store)
     with pytest.raises(ValidationFailedError) as caught:
@@ -297,7 +297,7 @@ def test_a_bad_node_is_refused_with_the_shape_message(
     ],
 )
 def test_curation_gaps_pass_as_warnings(
-    fresh_store: EvidenceStore, tmp_path: Path, edit: tuple[str, str], warning: str
+    fresh_store: Store, tmp_path: Path, edit: tuple[str, str], warning: str
 ) -> None:
     old, new = edit
     text = BASE.replace(old, new)

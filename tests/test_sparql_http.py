@@ -14,7 +14,8 @@ from httpx2 import Response
 
 from api.app import create_app
 from graph.namespaces import PREFIXES
-from graph.store import EvidenceStore
+from graph.store import EvidenceStore, Store
+from tests.conftest import remote_store
 
 EX = "http://example.org/"
 TRIALS = EX + "graph/trials"
@@ -41,15 +42,24 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 @pytest.fixture
-def store() -> EvidenceStore:
+def store(backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The five quads, on the embedded store or on the scratch Oxigraph server."""
+    quads = list(ox.parse(TRIG, format=ox.RdfFormat.TRIG))
+    if backend == "remote":
+        remote = remote_store(request.getfixturevalue("oxigraph_servers")["scratch"])
+        remote.replace_graphs(remote.graphs(), quads)
+        assert len(remote) == 5
+        yield remote
+        remote.close()
+        return
     store = EvidenceStore()
-    store.add_quads(ox.parse(TRIG, format=ox.RdfFormat.TRIG))
+    store.add_quads(quads)
     assert len(store) == 5
-    return store
+    yield store
 
 
 @pytest.fixture
-def client(store: EvidenceStore) -> Iterator[TestClient]:
+def client(store: Store) -> Iterator[TestClient]:
     with TestClient(create_app(store=store)) as client:
         yield client
 
@@ -271,7 +281,7 @@ def test_invalid_graph_iri_is_400(client: TestClient) -> None:
     ],
     ids=["get-query", "get-update", "form-update", "form-query", "direct-update", "direct-query"],
 )
-def test_updates_are_refused_as_read_only(client: TestClient, store: EvidenceStore, send: Any) -> None:
+def test_updates_are_refused_as_read_only(client: TestClient, store: Store, send: Any) -> None:
     response = send(client)
     assert response.status_code == 400
     assert "read-only" in response.json()["detail"]

@@ -8,14 +8,20 @@ from enum import Enum
 
 import strawberry
 
+from api.graphql.descriptions import describe
 from graph.namespaces import EV, GRADE
+
+
+def _define(local_name: str) -> str:
+    """The ontology's definition of an ``ev:`` concept or class."""
+    return describe(str(EV[local_name]))
 
 
 class _Concept(Enum):
     @property
     def iri(self) -> str:
         """The concept's IRI."""
-        return str(EV[self.value])
+        return str(EV[str(self.value)])
 
     @classmethod
     def from_iri(cls, iri: str | None) -> "_Concept | None":
@@ -28,58 +34,74 @@ class _Concept(Enum):
 
 @strawberry.enum(description="Whether a regulator has licensed the drug for the indication.")
 class LicensingStatus(_Concept):
-    LICENSED = "Licensed"
-    UNLICENSED = "Unlicensed"
+    LICENSED = strawberry.enum_value("Licensed", description=_define("Licensed"))
+    UNLICENSED = strawberry.enum_value("Unlicensed", description=_define("Unlicensed"))
 
 
 @strawberry.enum(description="How strictly a contraindication forbids use.")
 class Severity(_Concept):
-    ABSOLUTE = "Absolute"
-    RELATIVE = "Relative"
+    ABSOLUTE = strawberry.enum_value("Absolute", description=_define("Absolute"))
+    RELATIVE = strawberry.enum_value("Relative", description=_define("Relative"))
 
 
 @strawberry.enum(description="Design of the study behind an evidence item.")
 class StudyDesign(_Concept):
-    RANDOMIZED_CONTROLLED_TRIAL = "RandomizedControlledTrial"
-    DOUBLE_BLIND_PLACEBO_CONTROLLED_TRIAL = "DoubleBlindPlaceboControlledTrial"
-    CASE_SERIES = "CaseSeries"
-    PROSPECTIVE_STUDY = "ProspectiveStudy"
-    RETROSPECTIVE_STUDY = "RetrospectiveStudy"
-    SURVEY = "Survey"
-    ANECDOTAL_EVIDENCE = "AnecdotalEvidence"
-    GUIDELINE_OR_EXPERT_OPINION = "GuidelineOrExpertOpinion"
+    RANDOMIZED_CONTROLLED_TRIAL = strawberry.enum_value(
+        "RandomizedControlledTrial", description=_define("RandomizedControlledTrial")
+    )
+    DOUBLE_BLIND_PLACEBO_CONTROLLED_TRIAL = strawberry.enum_value(
+        "DoubleBlindPlaceboControlledTrial", description=_define("DoubleBlindPlaceboControlledTrial")
+    )
+    CASE_SERIES = strawberry.enum_value("CaseSeries", description=_define("CaseSeries"))
+    PROSPECTIVE_STUDY = strawberry.enum_value("ProspectiveStudy", description=_define("ProspectiveStudy"))
+    RETROSPECTIVE_STUDY = strawberry.enum_value(
+        "RetrospectiveStudy", description=_define("RetrospectiveStudy")
+    )
+    SURVEY = strawberry.enum_value("Survey", description=_define("Survey"))
+    ANECDOTAL_EVIDENCE = strawberry.enum_value("AnecdotalEvidence", description=_define("AnecdotalEvidence"))
+    GUIDELINE_OR_EXPERT_OPINION = strawberry.enum_value(
+        "GuidelineOrExpertOpinion", description=_define("GuidelineOrExpertOpinion")
+    )
 
 
 @strawberry.enum(description="The role a drug plays in the treatment of a condition.")
 class TherapyRole(_Concept):
-    MONOTHERAPY = "Monotherapy"
-    STEROID_SPARING = "SteroidSparing"
-    SECOND_LINE = "SecondLine"
-    MAINTENANCE = "Maintenance"
-    ADJUNCTIVE = "Adjunctive"
-    COMBINATION_THERAPY = "CombinationTherapy"
+    MONOTHERAPY = strawberry.enum_value("Monotherapy", description=_define("Monotherapy"))
+    STEROID_SPARING = strawberry.enum_value("SteroidSparing", description=_define("SteroidSparing"))
+    SECOND_LINE = strawberry.enum_value("SecondLine", description=_define("SecondLine"))
+    MAINTENANCE = strawberry.enum_value("Maintenance", description=_define("Maintenance"))
+    ADJUNCTIVE = strawberry.enum_value("Adjunctive", description=_define("Adjunctive"))
+    COMBINATION_THERAPY = strawberry.enum_value(
+        "CombinationTherapy", description=_define("CombinationTherapy")
+    )
 
 
 @strawberry.enum(description="What a pharmacogenomic rule tells the prescriber to do.")
 class PharmacogenomicAction(_Concept):
-    TEST_BEFORE_TREATMENT = "TestBeforeTreatment"
-    AVOID_DRUG = "AvoidDrug"
-    MODIFY_DOSE = "ModifyDose"
-    CONSIDER_ALTERNATIVE = "ConsiderAlternative"
+    TEST_BEFORE_TREATMENT = strawberry.enum_value(
+        "TestBeforeTreatment", description=_define("TestBeforeTreatment")
+    )
+    AVOID_DRUG = strawberry.enum_value("AvoidDrug", description=_define("AvoidDrug"))
+    MODIFY_DOSE = strawberry.enum_value("ModifyDose", description=_define("ModifyDose"))
+    CONSIDER_ALTERNATIVE = strawberry.enum_value(
+        "ConsiderAlternative", description=_define("ConsiderAlternative")
+    )
 
 
 @strawberry.enum(description="How a printed figure's numbers are to be read.")
 class QuantityKind(_Concept):
-    PERCENTAGE = "Percentage"
-    P_VALUE = "PValue"
-    ONE_IN_N = "OneInN"
-    COUNT = "Count"
+    PERCENTAGE = strawberry.enum_value("Percentage", description=_define("Percentage"))
+    P_VALUE = strawberry.enum_value("PValue", description=_define("PValue"))
+    ONE_IN_N = strawberry.enum_value("OneInN", description=_define("OneInN"))
+    COUNT = strawberry.enum_value("Count", description=_define("Count"))
 
 
 @strawberry.enum(description="Which axis a grading scheme grades.")
 class GradingAxis(_Concept):
-    QUALITY_OF_EVIDENCE = "QualityOfEvidence"
-    STRENGTH_OF_RECOMMENDATION = "StrengthOfRecommendation"
+    QUALITY_OF_EVIDENCE = strawberry.enum_value("QualityOfEvidence", description=_define("QualityOfEvidence"))
+    STRENGTH_OF_RECOMMENDATION = strawberry.enum_value(
+        "StrengthOfRecommendation", description=_define("StrengthOfRecommendation")
+    )
 
 
 @strawberry.enum(
@@ -87,10 +109,15 @@ class GradingAxis(_Concept):
     "grade's crosswalk (skos:closeMatch / skos:broadMatch) to GRADE, whatever scale graded it."
 )
 class Certainty(Enum):
-    HIGH = 4
-    MODERATE = 3
-    LOW = 2
-    VERY_LOW = 1
+    HIGH = strawberry.enum_value(4, description=describe(str(GRADE["grade-certainty-high"])))
+    MODERATE = strawberry.enum_value(3, description=describe(str(GRADE["grade-certainty-moderate"])))
+    LOW = strawberry.enum_value(2, description=describe(str(GRADE["grade-certainty-low"])))
+    VERY_LOW = strawberry.enum_value(1, description=describe(str(GRADE["grade-certainty-very-low"])))
+
+    @property
+    def rank(self) -> int:
+        """The concept's ev:rank (4 high ... 1 very low)."""
+        return int(str(self.value))
 
     @property
     def iri(self) -> str:
@@ -100,11 +127,19 @@ class Certainty(Enum):
 
 @strawberry.enum(description="The kind of a clinical claim.")
 class ClaimKind(_Concept):
-    INDICATION = "IndicationStatement"
-    CONTRAINDICATION = "ContraindicationStatement"
-    INTERACTION = "InteractionStatement"
-    PHARMACOGENOMIC = "PharmacogenomicStatement"
-    MONITORING = "MonitoringStatement"
-    PRACTICE_POINT = "PracticePointStatement"
-    MECHANISM = "MechanismStatement"
-    PRACTICE_PATTERN = "PracticePatternStatement"
+    INDICATION = strawberry.enum_value("IndicationStatement", description=_define("IndicationStatement"))
+    CONTRAINDICATION = strawberry.enum_value(
+        "ContraindicationStatement", description=_define("ContraindicationStatement")
+    )
+    INTERACTION = strawberry.enum_value("InteractionStatement", description=_define("InteractionStatement"))
+    PHARMACOGENOMIC = strawberry.enum_value(
+        "PharmacogenomicStatement", description=_define("PharmacogenomicStatement")
+    )
+    MONITORING = strawberry.enum_value("MonitoringStatement", description=_define("MonitoringStatement"))
+    PRACTICE_POINT = strawberry.enum_value(
+        "PracticePointStatement", description=_define("PracticePointStatement")
+    )
+    MECHANISM = strawberry.enum_value("MechanismStatement", description=_define("MechanismStatement"))
+    PRACTICE_PATTERN = strawberry.enum_value(
+        "PracticePatternStatement", description=_define("PracticePatternStatement")
+    )

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import strawberry
 
 from api.graphql.context import Info
+from api.graphql.descriptions import describe
 from api.graphql.enums import (
     ClaimKind,
     LicensingStatus,
@@ -37,6 +38,11 @@ from graph.store import Store
 from graph.validation import ValidationReport, ValidationResult
 
 R = TypeVar("R")
+
+
+def _describe(local_name: str) -> str:
+    return describe(str(EV[local_name]))
+
 
 DRUG = (str(EV.Drug), str(EV.DrugClass))
 SUBSTANCE = (str(EV.Substance), *DRUG)
@@ -75,21 +81,21 @@ def _messages(report: ValidationReport) -> list[ValidationMessage]:
 
 @strawberry.type(description="The result of a write to a claim: its new state and the shapes' warnings.")
 class ClaimPayload:
-    claim: Claim | None
-    warnings: list[ValidationMessage]
+    claim: Claim | None = strawberry.field(description="The claim as it stands after the write.")
+    warnings: list[ValidationMessage] = strawberry.field(description="SHACL Warnings and Infos about it.")
 
 
 @strawberry.type(description="The result of a write to a reference: its new state and the shapes' warnings.")
 class ReferencePayload:
-    reference: Reference | None
-    warnings: list[ValidationMessage]
+    reference: Reference | None = strawberry.field(description="The reference as it stands after the write.")
+    warnings: list[ValidationMessage] = strawberry.field(description="SHACL Warnings and Infos about it.")
 
 
 @strawberry.input(
     description='A grade: its notation in a scheme, e.g. {notation: "A", scheme: "dr-oracle-evidence"}.'
 )
 class GradeInput:
-    notation: str
+    notation: str = strawberry.field(description='The grade as written in its scale: "A", "high", "1++".')
     scheme: str = strawberry.field(description='Scheme name ("grade-certainty") or IRI.')
 
 
@@ -97,27 +103,29 @@ class GradeInput:
 class FigureInput:
     label: str = strawberry.field(description="What was measured.")
     printed_value: str = strawberry.field(description='Exactly as printed, e.g. "57-75%".')
-    quantity_kind: QuantityKind
-    value: float | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    numerator: int | None = None
-    denominator: int | None = None
-    approximate: bool | None = None
+    quantity_kind: QuantityKind = strawberry.field(description=_describe("quantityKind"))
+    value: float | None = strawberry.field(default=None, description=_describe("value"))
+    min_value: float | None = strawberry.field(default=None, description=_describe("minValue"))
+    max_value: float | None = strawberry.field(default=None, description=_describe("maxValue"))
+    numerator: int | None = strawberry.field(default=None, description=_describe("numerator"))
+    denominator: int | None = strawberry.field(default=None, description=_describe("denominator"))
+    approximate: bool | None = strawberry.field(default=None, description=_describe("approximate"))
 
 
 @strawberry.input(description="A printed passage supporting a claim, with its citation markers as printed.")
 class EvidenceInput:
-    text: str
+    text: str = strawberry.field(description=_describe("text"))
     citation_markers: str | None = strawberry.field(default=None, description='As printed, e.g. "1, 4".')
     references: list[str] = strawberry.field(default_factory=list, description="Reference IDs or IRIs.")
-    study_designs: list[StudyDesign] = strawberry.field(default_factory=list)
-    figures: list[FigureInput] = strawberry.field(default_factory=list)
+    study_designs: list[StudyDesign] = strawberry.field(
+        default_factory=list, description=_describe("studyDesign")
+    )
+    figures: list[FigureInput] = strawberry.field(default_factory=list, description=_describe("figure"))
     comparators: list[str] = strawberry.field(default_factory=list, description="Drugs (name, ID or IRI).")
     combined_with: list[str] = strawberry.field(default_factory=list, description="Drugs (name, ID or IRI).")
-    population: str | None = None
-    duration: str | None = None
-    finding: str | None = None
+    population: str | None = strawberry.field(default=None, description=_describe("population"))
+    duration: str | None = strawberry.field(default=None, description=_describe("duration"))
+    finding: str | None = strawberry.field(default=None, description=_describe("finding"))
 
 
 @strawberry.input(
@@ -126,60 +134,72 @@ class EvidenceInput:
 )
 class ClaimInput:
     kind: ClaimKind | None = strawberry.field(default=None, description="Required to create.")
-    label: str | None = None
-    drug: str | None = None
+    label: str | None = strawberry.field(
+        default=None, description='A short label, e.g. "Azathioprine for vitiligo".'
+    )
+    drug: str | None = strawberry.field(default=None, description=_describe("drug"))
     source: str | None = strawberry.field(
         default=None, description="The source document it was curated from."
     )
-    section: str | None = None
-    evidence: list[EvidenceInput] | None = None
+    section: str | None = strawberry.field(default=None, description=_describe("section"))
+    evidence: list[EvidenceInput] | None = strawberry.field(default=None, description=_describe("evidence"))
     grade: GradeInput | None = strawberry.field(default=None, description="Quality of evidence.")
-    recommendation_strength: GradeInput | None = None
-    printed_grade: str | None = None
-    grade_inferred: bool | None = None
-    negated: bool | None = None
-    population: str | None = None
-    curation_notes: list[str] | None = None
-    conditions: list[str] | None = None
-    licensing_status: LicensingStatus | None = None
+    recommendation_strength: GradeInput | None = strawberry.field(
+        default=None, description=_describe("recommendationStrength")
+    )
+    printed_grade: str | None = strawberry.field(default=None, description=_describe("printedGrade"))
+    grade_inferred: bool | None = strawberry.field(default=None, description=_describe("gradeInferred"))
+    negated: bool | None = strawberry.field(default=None, description=_describe("negated"))
+    population: str | None = strawberry.field(default=None, description=_describe("population"))
+    curation_notes: list[str] | None = strawberry.field(default=None, description=_describe("curationNote"))
+    conditions: list[str] | None = strawberry.field(default=None, description=_describe("condition"))
+    licensing_status: LicensingStatus | None = strawberry.field(
+        default=None, description=_describe("licensingStatus")
+    )
     jurisdiction_not_stated: bool | None = strawberry.field(
         default=None, description="True when the source does not name the regulator."
     )
-    therapy_roles: list[TherapyRole] | None = None
-    severity: Severity | None = None
-    co_medication: str | None = None
-    exceptions: list[str] | None = None
-    interactant: str | None = None
-    effect: str | None = None
-    mechanism: str | None = None
-    gene: str | None = None
-    phenotypes: list[str] | None = None
-    actions: list[PharmacogenomicAction] | None = None
-    risks: list[str] | None = None
-    monitored_parameter: str | None = None
-    monitoring_timing: str | None = None
-    related_drugs: list[str] | None = None
-    metabolites: list[str] | None = None
-    enzymes: list[str] | None = None
+    therapy_roles: list[TherapyRole] | None = strawberry.field(
+        default=None, description=_describe("therapyRole")
+    )
+    severity: Severity | None = strawberry.field(default=None, description=_describe("severity"))
+    co_medication: str | None = strawberry.field(default=None, description=_describe("coMedication"))
+    exceptions: list[str] | None = strawberry.field(default=None, description=_describe("exception"))
+    interactant: str | None = strawberry.field(default=None, description=_describe("interactant"))
+    effect: str | None = strawberry.field(default=None, description=_describe("effect"))
+    mechanism: str | None = strawberry.field(default=None, description=_describe("mechanismText"))
+    gene: str | None = strawberry.field(default=None, description=_describe("gene"))
+    phenotypes: list[str] | None = strawberry.field(default=None, description=_describe("phenotype"))
+    actions: list[PharmacogenomicAction] | None = strawberry.field(
+        default=None, description=_describe("pgxAction")
+    )
+    risks: list[str] | None = strawberry.field(default=None, description=_describe("risk"))
+    monitored_parameter: str | None = strawberry.field(
+        default=None, description=_describe("monitoredParameter")
+    )
+    monitoring_timing: str | None = strawberry.field(default=None, description=_describe("monitoringTiming"))
+    related_drugs: list[str] | None = strawberry.field(default=None, description=_describe("relatedDrug"))
+    metabolites: list[str] | None = strawberry.field(default=None, description=_describe("metabolite"))
+    enzymes: list[str] | None = strawberry.field(default=None, description=_describe("enzyme"))
 
 
 @strawberry.input(description="A reference's fields; on update, an omitted field is left as it is.")
 class ReferenceInput:
     source: str | None = strawberry.field(default=None, description="Required to create.")
     citation_number: int | None = strawberry.field(default=None, description="Required to create.")
-    title: str | None = None
-    reference_type: str | None = None
-    container_title: str | None = None
-    year: str | None = None
-    creators: list[str] | None = None
-    volume: str | None = None
-    issue: str | None = None
-    page_start: str | None = None
-    page_end: str | None = None
-    pmid: str | None = None
-    doi: str | None = None
-    unresolved: bool | None = None
-    curation_notes: list[str] | None = None
+    title: str | None = strawberry.field(default=None, description="Title as printed.")
+    reference_type: str | None = strawberry.field(default=None, description=_describe("referenceType"))
+    container_title: str | None = strawberry.field(default=None, description=_describe("containerTitle"))
+    year: str | None = strawberry.field(default=None, description="Year of publication, four digits.")
+    creators: list[str] | None = strawberry.field(default=None, description="Authors as printed.")
+    volume: str | None = strawberry.field(default=None, description="Journal volume.")
+    issue: str | None = strawberry.field(default=None, description="Journal issue.")
+    page_start: str | None = strawberry.field(default=None, description="First page.")
+    page_end: str | None = strawberry.field(default=None, description="Last page.")
+    pmid: str | None = strawberry.field(default=None, description="PubMed ID.")
+    doi: str | None = strawberry.field(default=None, description="DOI.")
+    unresolved: bool | None = strawberry.field(default=None, description=_describe("unresolved"))
+    curation_notes: list[str] | None = strawberry.field(default=None, description=_describe("curationNote"))
 
 
 # --- resolving names ----------------------------------------------------------------------------

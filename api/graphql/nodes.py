@@ -58,24 +58,26 @@ def rdf(predicate: str, extra: str = "", **kwargs: Any) -> Any:
 
 @strawberry.type(description="Where a page stands in its list (Relay cursor connections).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Whether items precede this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the page's first item.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the page's last item: pass it as `after`."
+    )
 
 
 @strawberry.type(description="A node with its cursor.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="Opaque position of the node in its list.")
+    node: T = strawberry.field(description="The node.")
 
 
 @strawberry.type(description="A page of a list: totalCount, nodes or edges, and pageInfo.")
 class Connection(Generic[T]):
     total_count: int = strawberry.field(description="How many items the whole list has.")
-    edges: list[Edge[T]]
-    nodes: list[T]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The page's items with their cursors.")
+    nodes: list[T] = strawberry.field(description="The page's items.")
+    page_info: PageInfo = strawberry.field(description="Where the page stands in the list.")
 
 
 def encode_cursor(offset: int) -> str:

@@ -97,7 +97,7 @@ def to_claim_filter(given: ClaimFilterInput | None, kinds: tuple[ClaimKind, ...]
         licensed=f.licensed,
         grade=_key(f.grade, "grade"),
         grade_scheme=_key(f.grade_scheme, "gradeScheme"),
-        min_certainty=f.min_certainty.value if f.min_certainty else None,
+        min_certainty=f.min_certainty.rank if f.min_certainty else None,
         study_design=f.study_design.iri if f.study_design else None,
         source=_key(f.source, "source"),
         negated=f.negated,
@@ -157,14 +157,16 @@ class GroupCount:
     key: str = strawberry.field(description="The group: a grade notation, a status or a kind.")
     label: str = strawberry.field(description="A readable name of the group.")
     scheme: str | None = strawberry.field(description="For grades: the grading scheme's name.")
-    count: int
+    count: int = strawberry.field(description="How many live (not retracted) claims are in the group.")
 
 
 @strawberry.type(description="Claim counts grouped by grade, licensing status and kind.")
 class ClaimCounts:
-    by_grade: list[GroupCount]
-    by_licensing_status: list[GroupCount]
-    by_kind: list[GroupCount]
+    by_grade: list[GroupCount] = strawberry.field(
+        description="Claims per grade (quality or strength), per scheme."
+    )
+    by_licensing_status: list[GroupCount] = strawberry.field(description="Indications per licensing status.")
+    by_kind: list[GroupCount] = strawberry.field(description="Claims per kind.")
 
 
 def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
@@ -221,7 +223,7 @@ def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
             for r in licensing
         ],
         by_kind=[
-            GroupCount(key=k.name, label=k.value, scheme=None, count=int(text(r["n"])))
+            GroupCount(key=k.name, label=str(k.value), scheme=None, count=int(text(r["n"])))
             for r in kinds
             if (k := _kind(text(r["kind"]))) is not None
         ],
@@ -251,9 +253,9 @@ class ClaimVersion:
     action: str = strawberry.field(
         description="loaded, created, updated, retracted, reference attached/detached."
     )
-    author: str | None
+    author: str | None = strawberry.field(description="Name of the author (or curator) of the write.")
     at: str = strawberry.field(description="When (ISO 8601).")
-    reason: str | None
+    reason: str | None = strawberry.field(description="Why, as the author gave it (retractions).")
     snapshot: str = strawberry.field(
         description="The claim and its evidence items after the write (N-Triples)."
     )
