@@ -173,11 +173,13 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
     if f.text is not None and not any(c.isalnum() for c in f.text):
         lines.append("FILTER(false)")  # punctuation alone would match everything
     elif f.text is not None:
+        # The pattern is written into the query, serialized by pyoxigraph (so escaped like any
+        # bound value): Oxigraph compiles a constant regex once, a bound one for every row.
+        pattern = str(ox.Literal(search_pattern(f.text)))
         lines.append(
-            "FILTER EXISTS { ?s rdfs:label|(ev:evidence/ev:text) ?claimText "
-            'FILTER(REGEX(STR(?claimText), ?textPattern, "i")) }'
+            f"FILTER EXISTS {{ ?s rdfs:label|(ev:evidence/ev:text) ?claimText "
+            f'FILTER(REGEX(STR(?claimText), {pattern}, "i")) }}'
         )
-        bindings["textPattern"] = ox.Literal(search_pattern(f.text))
     if f.severity is not None:
         lines.append("?s ev:severity ?severity .")
         bindings["severity"] = ox.NamedNode(f.severity)
@@ -230,8 +232,8 @@ _SEARCH = """SELECT ?s (MIN(?rank) AS ?best) (MIN(LCASE(STR(?label))) AS ?sortKe
   VALUES ?type { %s }
   ?s a ?type .
   ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?name .
-  FILTER(REGEX(STR(?name), ?pattern, "i"))
-  BIND(IF(REGEX(STR(?name), CONCAT("^", ?pattern, "$"), "i"), 0, 1) AS ?rank)
+  FILTER(REGEX(STR(?name), %s, "i"))
+  BIND(IF(REGEX(STR(?name), %s, "i"), 0, 1) AS ?rank)
   OPTIONAL { ?s rdfs:label|dcterms:title ?label }
   FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }
 } GROUP BY ?s ORDER BY ?best ?sortKey ?s"""
@@ -244,8 +246,14 @@ def search(store: Store, value: str) -> list[str]:
     """
     if not any(c.isalnum() for c in value):
         return []  # punctuation alone would match everything
-    query = _SEARCH % iri_list(str(t) for t in SEARCHABLE)
-    rows = store.select(query, {"pattern": ox.Literal(search_pattern(value))})
+    pattern = search_pattern(value)
+    # constant patterns, serialized by pyoxigraph: see the text filter in _compile
+    query = _SEARCH % (
+        iri_list(str(t) for t in SEARCHABLE),
+        ox.Literal(pattern),
+        ox.Literal(f"^{pattern}$"),
+    )
+    rows = store.select(query)
     return [text(r["s"]) for r in rows]
 
 

@@ -85,7 +85,7 @@ def describe(store: Store, iris: Sequence[str]) -> dict[str, Entity]:
 
 
 def referrers(
-    store: Store, predicate: str, iris: Sequence[str], kind: str | None = None
+    store: Store, predicate: str, iris: Sequence[str], kind: str | Sequence[str] | None = None
 ) -> dict[str, list[str]]:
     """For each IRI, the subjects pointing at it through ``predicate``, sorted by IRI.
 
@@ -93,7 +93,8 @@ def referrers(
     """
     if not iris:
         return {}
-    kind_pattern = f"?s a {ox.NamedNode(kind)} ." if kind else ""
+    kinds = [kind] if isinstance(kind, str) else list(kind or [])
+    kind_pattern = f"VALUES ?kind {{ {iri_list(kinds)} }} ?s a ?kind ." if kinds else ""
     rows = store.select(
         f"""SELECT DISTINCT ?o ?s WHERE {{
           VALUES ?o {{ {iri_list(set(iris))} }}

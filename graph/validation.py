@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
+from pyshacl import graph_abstraction
 from rdflib import RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
@@ -22,6 +23,19 @@ from graph.namespaces import shorten
 from graph.paths import shapes_files
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+def _always_true(_: object) -> bool:
+    return True
+
+
+# pyshacl tests its data graph for truth (``datagraph or ...``) while building every result; on
+# an Oxigraph-backed graph that falls back to __len__, which counts the whole store each time.
+# A data graph object is always "there": answering True directly makes validation of a 10k
+# triple graph about 9x faster with identical results (bench/README.md). Reported upstream.
+_oxigraph_graph = getattr(graph_abstraction, "OxigraphDataGraph", None)
+if _oxigraph_graph is not None and "__bool__" not in vars(_oxigraph_graph):
+    _oxigraph_graph.__bool__ = _always_true
 
 
 @dataclass(frozen=True)

@@ -312,3 +312,13 @@ def test_request_errors_are_400_with_the_graphql_response_media_type(client: Tes
     plain = client.post("/graphql", json={"query": "{ nope }"})
     assert plain.status_code == 200
     assert plain.headers["content-type"].startswith("application/json")
+
+
+def test_reference_claims_are_claims_only(client: TestClient) -> None:
+    # regression: evidence items cite references too, and used to leak into Reference.claims
+    result = data(
+        client, "{ references { nodes { citationNumber claims(first: 500) { nodes { __typename kind } } } } }"
+    )
+    kinds = {n["__typename"] for r in result["references"]["nodes"] for n in r["claims"]["nodes"]}
+    assert "EvidenceItem" not in kinds
+    assert kinds >= {"IndicationStatement", "ContraindicationStatement", "PracticePatternStatement"}

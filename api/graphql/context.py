@@ -31,7 +31,7 @@ class Context(BaseContext):
         self.refusal = refusal
         self.deadline = time.monotonic() + timeout
         self.entities: DataLoader[str, Entity | None] = DataLoader(load_fn=self._load_entities)
-        self._referrers: dict[tuple[str, str | None], DataLoader[str, list[str]]] = {}
+        self._referrers: dict[tuple[str, str | tuple[str, ...] | None], DataLoader[str, list[str]]] = {}
 
     def check_deadline(self) -> None:
         """Stop the request with a TIMEOUT error once its time budget is spent."""
@@ -48,7 +48,9 @@ class Context(BaseContext):
         self.entities.clear_all()
         self._referrers.clear()
 
-    def referrers(self, predicate: str, kind: str | None = None) -> DataLoader[str, list[str]]:
+    def referrers(
+        self, predicate: str, kind: str | tuple[str, ...] | None = None
+    ) -> DataLoader[str, list[str]]:
         """A loader: IRI -> subjects pointing at it through ``predicate`` (optionally of ``kind``)."""
         key = (predicate, kind)
         if key not in self._referrers:

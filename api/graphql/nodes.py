@@ -602,7 +602,8 @@ class Reference(Node):
     async def claims(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[Claim]:
-        iris = await info.context.referrers(str(EV.citesAsEvidence)).load(self.entity.iri)
+        claim_kinds = tuple(k.iri for k in ClaimKind)  # evidence items cite references too
+        iris = await info.context.referrers(str(EV.citesAsEvidence), claim_kinds).load(self.entity.iri)
         return await nested_connection(info, iris, first, after)
 
 
@@ -637,7 +638,8 @@ class SourceDocument(Node):
 async def _claims_about(
     info: Info, iri: str, predicate: str, kind: ClaimKind | None, *, first: int | None, after: str | None
 ) -> Connection[Any]:
-    iris = await info.context.referrers(predicate, kind.iri if kind else None).load(iri)
+    kinds = (kind.iri,) if kind else tuple(k.iri for k in ClaimKind)
+    iris = await info.context.referrers(predicate, kinds).load(iri)
     return await nested_connection(info, iris, first, after)
 
 

@@ -1,0 +1,652 @@
+"""The benchmark runner: load, validate, query and serve at each scale, and write the results.
+
+    python -m bench.run --quick                   # bundled + 10k, short durations (make bench-quick)
+    python -m bench.run                           # bundled + 10k + 100k (make bench)
+    python -m bench.run --tiers 10k,100k,1M       # opt in to the 1M tier (long: see bench/README.md)
+
+Writes ``bench/results/<UTC timestamp>.json`` (every sample summary, machine facts, the command)
+and ``<timestamp>.md`` (the tables, also printed). Only measured figures are written: a step that
+does not finish in its time limit is reported as stopped at that limit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import os
+import platform
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from rdflib import Graph
+
+from api.app import create_app
+from api.graphql.context import Context
+from api.graphql.schema import schema
+from api.settings import Settings
+from bench.generate import TIERS, dataset_path, triple_count
+from bench.queries import CASES, Case
+from graph.load import bundled_files, load_sources, read_sources
+from graph.store import EvidenceStore
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+BUNDLED = "bundled"
+PACKAGES = [
+    "pyoxigraph", "rdflib", "pyshacl", "strawberry-graphql", "graphql-core", "fastapi", "uvicorn", "httpx",
+]  # fmt: skip
+CLIENTS = 16
+
+# --- timing -------------------------------------------------------------------------------------
+
+
+def summarize(seconds: list[float]) -> dict[str, Any]:
+    """n, p50, p99 (nearest rank), mean and min, in milliseconds."""
+    ordered = sorted(seconds)
+    n = len(ordered)
+
+    def rank(q: float) -> float:
+        return ordered[max(0, min(n - 1, int(-(-q * n // 1)) - 1))] * 1000
+
+    return {
+        "n": n,
+        "p50_ms": round(rank(0.50), 3),
+        "p99_ms": round(rank(0.99), 3),
+        "mean_ms": round(sum(ordered) / n * 1000, 3),
+        "min_ms": round(ordered[0] * 1000, 3),
+    }
+
+
+def sample(
+    fn: Callable[[], object], budget: float, max_n: int, min_n: int = 5, warmup: int = 2
+) -> dict[str, Any]:
+    """Call ``fn`` until ``budget`` seconds have passed (at least ``min_n``, at most ``max_n`` times)."""
+    for _ in range(warmup):
+        fn()
+    times: list[float] = []
+    start = time.perf_counter()
+    while len(times) < max_n and (len(times) < min_n or time.perf_counter() - start < budget):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return summarize(times)
+
+
+def maxrss_mib() -> float:
+    """Peak resident memory of this process (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+# --- files of each tier -----------------------------------------------------------------------------
+
+
+def tier_files(tier: str) -> list[Path]:
+    """Ontology + bundled content, plus the generated file of a tier."""
+    files = bundled_files()
+    return files if tier == BUNDLED else [*files, dataset_path(tier)]
+
+
+def load_quads(files: list[Path]) -> EvidenceStore:
+    """An EvidenceStore holding the files (parsed by Oxigraph, not validated: see README)."""
+    store = EvidenceStore()
+    store.add_quads([q for s in read_sources(files) for q in s.quads])
+    return store
+
+
+# --- (a) load + validate, each in a child process of its own ----------------------------------------
+
+
+def child_load(mode: str, files: list[str]) -> None:
+    """Child: time one load and print JSON with the child's own peak memory."""
+    store = EvidenceStore()
+    t0 = time.perf_counter()
+    if mode == "validate":
+        result = load_sources(store, files)
+        out: dict[str, Any] = {
+            "conforms": result.report.conforms,
+            "violations": result.report.violation_count,
+            "warnings": result.report.warning_count,
+        }
+    else:
+        sources = read_sources(files)
+        parsed = time.perf_counter()
+        store.add_quads([q for s in sources for q in s.quads])
+        out = {"parse_s": round(parsed - t0, 3), "commit_s": round(time.perf_counter() - parsed, 3)}
+    out |= {"seconds": round(time.perf_counter() - t0, 3), "quads": len(store), "peak_rss_mib": maxrss_mib()}
+    print(json.dumps(out))
+
+
+def measure_load(tier: str, mode: str, timeout: float) -> dict[str, Any]:
+    """Run a load child; a child that outlives ``timeout`` is stopped and reported as such."""
+    command = [sys.executable, "-m", "bench.run", "--child-load", mode, *map(str, tier_files(tier))]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"status": "stopped", "limit_s": timeout}
+    if done.returncode != 0:
+        return {"status": "failed", "stderr": done.stderr[-2000:]}
+    return {"status": "ok", **json.loads(done.stdout.strip().splitlines()[-1])}
+
+
+# --- (b, c, f) in-process GraphQL and hand-written SPARQL -------------------------------------------
+
+
+def bench_in_process(store: EvidenceStore, budget: float) -> dict[str, dict[str, Any]]:
+    """GraphQL through ``schema.execute`` (fresh Context per request) against hand-written SPARQL."""
+    loop = asyncio.new_event_loop()
+
+    def graphql(case: Case) -> dict[str, Any]:
+        result = loop.run_until_complete(schema.execute(case.graphql, context_value=Context(store, 600.0)))
+        if result.errors:
+            raise RuntimeError(f"{case.name}: {result.errors}")
+        assert result.data is not None
+        return result.data
+
+    out: dict[str, dict[str, Any]] = {}
+    for case in CASES:
+        before = store.query_count
+        answer = case.from_graphql(graphql(case))
+        round_trips = store.query_count - before
+        sparql_answer = case.sparql(store)
+        out[case.name] = {
+            "graphql": sample(lambda case=case: graphql(case), budget, max_n=2000),
+            "sparql": sample(lambda case=case: case.sparql(store), budget, max_n=2000),
+            "sparql_round_trips_per_request": round_trips,
+            "same_answer_sparql": sparql_answer == answer,
+            "rows": _size(answer),
+            "answer": answer,
+        }
+        print(
+            f"  {case.name}: graphql {out[case.name]['graphql']['p50_ms']} ms, "
+            f"sparql {out[case.name]['sparql']['p50_ms']} ms, round trips {round_trips}",
+            flush=True,
+        )
+    loop.close()
+    return out
+
+
+def _size(answer: Any) -> int | None:
+    """How many top-level items an answer holds (its totalCount where there is one)."""
+    return answer[0] if isinstance(answer, tuple) and isinstance(answer[0], int) else None
+
+
+# --- (d) the naive baseline ---------------------------------------------------------------------------
+
+
+def bench_naive(files: list[Path], answers: dict[str, Any], budget: float) -> dict[str, Any]:
+    """rdflib in-memory Graph, one SPARQL query per field."""
+    graph = Graph()
+    t0 = time.perf_counter()
+    for path in files:
+        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+    out: dict[str, Any] = {"parse_s": round(time.perf_counter() - t0, 3)}
+    for case in CASES:
+        answer = case.naive(graph)
+        out[case.name] = {
+            "naive": sample(lambda case=case: case.naive(graph), budget, max_n=200, min_n=1, warmup=0),
+            "same_answer": answer == answers[case.name],
+        }
+        print(f"  naive {case.name}: {out[case.name]['naive']['p50_ms']} ms", flush=True)
+    return out
+
+
+# --- (b, e) over HTTP: uvicorn on a free loopback port, in its own process -----------------------------
+
+
+def child_serve(port: int, files: list[str]) -> None:
+    """Child: serve the app over a store holding ``files`` on 127.0.0.1:port."""
+    app = create_app(store=load_quads([Path(f) for f in files]), settings=Settings(graphql_timeout=600.0))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def free_port() -> int:
+    """A port nothing listens on now, on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """The API in a child process; stopped by its own pid."""
+
+    def __init__(self, tier: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        files = map(str, tier_files(tier))
+        command = [sys.executable, "-m", "bench.run", "--child-serve", str(self.port), *files]
+        self.process = subprocess.Popen(command)
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError("the server exited before listening")
+            time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def bench_http(server: Server, answers: dict[str, Any], budget: float) -> dict[str, Any]:
+    """Sequential requests, one at a time, over one keep-alive connection."""
+    out: dict[str, Any] = {}
+    with httpx.Client(base_url=server.url, timeout=600) as client:
+        for case in CASES:
+
+            def request(case: Case = case) -> dict[str, Any]:
+                response = client.post("/graphql", json={"query": case.graphql})
+                body = response.json()
+                if response.status_code != 200 or body.get("errors"):
+                    raise RuntimeError(f"{case.name}: HTTP {response.status_code} {body.get('errors')}")
+                return body["data"]  # type: ignore[no-any-return]
+
+            same = case.from_graphql(request()) == answers[case.name]
+            out[case.name] = {"http": sample(request, budget, max_n=2000), "same_answer": same}
+            print(f"  http {case.name}: {out[case.name]['http']['p50_ms']} ms", flush=True)
+    return out
+
+
+async def _throughput(url: str, query: str, seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = 0
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
+
+        async def worker(deadline: float) -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                t0 = time.perf_counter()
+                try:
+                    response = await client.post("/graphql", json={"query": query})
+                    ok = response.status_code == 200 and not response.json().get("errors")
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - t0)
+                else:
+                    errors += 1
+
+        await asyncio.gather(*(worker(time.perf_counter() + 1.0) for _ in range(CLIENTS)))  # warm up
+        latencies.clear()
+        errors = 0
+        start = time.perf_counter()
+        await asyncio.gather(*(worker(start + seconds) for _ in range(CLIENTS)))
+        elapsed = time.perf_counter() - start
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "seconds": round(elapsed, 2),
+        "latencies": latencies,
+    }
+
+
+def bench_throughput(server: Server, case: Case, seconds: float) -> dict[str, Any]:
+    """16 concurrent keep-alive clients for ``seconds``: requests/s, p50, p99, errors, CPU split."""
+    cpu_client0 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_server0 = server.cpu_seconds()
+    result = asyncio.run(_throughput(server.url, case.graphql, seconds))
+    cpu_client1 = resource.getrusage(resource.RUSAGE_SELF)
+    latencies = result.pop("latencies")
+    client_cpu = (cpu_client1.ru_utime + cpu_client1.ru_stime) - (cpu_client0.ru_utime + cpu_client0.ru_stime)
+    return {
+        "query": case.name,
+        "clients": CLIENTS,
+        **result,
+        "requests_per_s": round(result["requests"] / result["seconds"], 1),
+        "latency": summarize(latencies) if latencies else None,
+        "server_cpu_s": round(server.cpu_seconds() - cpu_server0, 2),
+        "client_cpu_s": round(client_cpu, 2),
+    }
+
+
+# --- machine facts ------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kib = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )
+    return {
+        "nproc": len(os.sched_getaffinity(0)),
+        "cpu_model": cpu,
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "packages": {p: metadata.version(p) for p in PACKAGES},
+    }
+
+
+# --- the report ---------------------------------------------------------------------------------------
+
+
+def _ms(summary: dict[str, Any] | None) -> str:
+    if not summary:
+        return "-"
+    return f"{summary['p50_ms']:.2f} / {summary['p99_ms']:.2f}"
+
+
+def _ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
+    if not a or not b or not b["p50_ms"]:
+        return "-"
+    return f"{a['p50_ms'] / b['p50_ms']:.2f}x"
+
+
+def _load_cell(result: dict[str, Any]) -> str:
+    if result["status"] == "stopped":
+        return f"stopped at {result['limit_s']:.0f} s"
+    if result["status"] != "ok":
+        return "failed"
+    return f"{result['seconds']:.2f} s, {result['peak_rss_mib']:.0f} MiB"
+
+
+def targets(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Each target of the issue: (target, measured, met/missed/not measured)."""
+    tiers = report["tiers"]
+    rows: list[tuple[str, str, str]] = []
+    worst = max(
+        (
+            (t, c, q["graphql"]["p50_ms"] / q["sparql"]["p50_ms"])
+            for t, r in tiers.items()
+            for c, q in r["queries"].items()
+        ),
+        key=lambda x: x[2],
+        default=None,
+    )
+    if worst:
+        rows.append(
+            (
+                "GraphQL in process <= 1.5x hand-written SPARQL, every query and size",
+                f"worst {worst[2]:.2f}x ({worst[1]} at {worst[0]})",
+                "met" if worst[2] <= 1.5 else "missed",
+            )
+        )
+    big = tiers.get("1M")
+    if big and "naive" in big:
+        ratios = [
+            big["naive"][c.name]["naive"]["p50_ms"] / big["queries"][c.name]["graphql"]["p50_ms"]
+            for c in CASES
+            if c.is_list
+        ]
+        rows.append(
+            (
+                "naive / GraphQL >= 20x on list queries at 1M",
+                f"min {min(ratios):.1f}x",
+                "met" if min(ratios) >= 20 else "missed",
+            )
+        )
+    else:
+        rows.append(("naive / GraphQL >= 20x on list queries at 1M", "1M tier not run", "not measured"))
+    http = tiers.get(BUNDLED, {}).get("http", {}).get("grade_a_unlicensed")
+    if http:
+        p50 = http["http"]["p50_ms"]
+        rows.append(
+            (
+                "HTTP Grade A unlicensed p50 <= 3 ms (bundled)",
+                f"{p50:.2f} ms",
+                "met" if p50 <= 3 else "missed",
+            )
+        )
+    tp = report.get("throughput")
+    if tp:
+        ok = tp["requests_per_s"] >= 1000 and tp["errors"] == 0
+        rows.append(
+            (
+                ">= 1,000 requests/s with 16 clients, 0 errors (bundled)",
+                f"{tp['requests_per_s']:.0f} req/s, {tp['errors']} errors",
+                "met" if ok else "missed",
+            )
+        )
+    page = big and big.get("http", {}).get("page_100")
+    if page:
+        p50 = page["http"]["p50_ms"]
+        rows.append(
+            ("HTTP 100-row page p50 <= 50 ms at 1M", f"{p50:.1f} ms", "met" if p50 <= 50 else "missed")
+        )
+    else:
+        rows.append(("HTTP 100-row page p50 <= 50 ms at 1M", "1M tier not run", "not measured"))
+    load = big and big.get("load_validate")
+    if load and load["status"] == "ok":
+        ok = load["seconds"] <= 15 and load["peak_rss_mib"] <= 2048
+        rows.append(("load + validate 1M <= 15 s, <= 2 GiB", _load_cell(load), "met" if ok else "missed"))
+    elif load:
+        rows.append(("load + validate 1M <= 15 s, <= 2 GiB", _load_cell(load), "missed"))
+    else:
+        largest = [t for t in tiers if t != BUNDLED and tiers[t].get("load_validate")]
+        seen = f"{largest[-1]}: {_load_cell(tiers[largest[-1]]['load_validate'])}" if largest else "-"
+        rows.append(("load + validate 1M <= 15 s, <= 2 GiB", f"1M not run ({seen})", "not measured"))
+    rows.append(("one mutation on the 1M store <= 100 ms", "no mutation in the API yet", "not measured"))
+    return rows
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The tables of a run."""
+    lines = [
+        f"Run {report['timestamp']} on {report['machine']['nproc']} CPUs "
+        f"({report['machine']['cpu_model']}, {report['machine']['memory_gib']} GiB), "
+        f"Python {report['machine']['python']}, pyoxigraph {report['machine']['packages']['pyoxigraph']}; "
+        f"`{report['command']}`",
+        "",
+    ]
+    lines += [
+        "**(a) Load.** Time and peak RSS of a child process; ontology + bundled content + generated file.",
+        "",
+        "| tier | triples | parse + commit, no validation | load_sources (parse + pySHACL + commit) "
+        "| conforms |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for tier, r in report["tiers"].items():
+        plain, full = r["load_plain"], r.get("load_validate")
+        plain_cell = _load_cell(plain) + (
+            f" (parse {plain['parse_s']:.2f} s)" if plain["status"] == "ok" else ""
+        )
+        conforms = (
+            "-"
+            if not full or full["status"] != "ok"
+            else (
+                f"{'yes' if full['conforms'] else 'NO'} "
+                f"({full['violations']} violations, {full['warnings']} warnings)"
+            )
+        )
+        lines.append(
+            f"| {tier} | {plain.get('quads', '-')} | {plain_cell} | "
+            f"{_load_cell(full) if full else 'not run'} | {conforms} |"
+        )
+    lines += [
+        "",
+        "**(b-d, f) Latency**, p50 / p99 in ms (n samples in the JSON). GraphQL/SPARQL and naive/GraphQL "
+        "are ratios of p50s; round trips = SPARQL queries per GraphQL request; same = the answer equals "
+        "GraphQL's.",
+        "",
+        "| tier | query | GraphQL in process | hand-written SPARQL | GraphQL/SPARQL | GraphQL over HTTP | "
+        "naive rdflib | naive/GraphQL | round trips | same (SPARQL, naive, HTTP) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for tier, r in report["tiers"].items():
+        for case in CASES:
+            q = r["queries"][case.name]
+            naive = r.get("naive", {}).get(case.name)
+            http = r.get("http", {}).get(case.name)
+            same = [q["same_answer_sparql"], naive and naive["same_answer"], http and http["same_answer"]]
+            marks = ", ".join("-" if s is None else ("yes" if s else "NO") for s in same)
+            lines.append(
+                f"| {tier} | {case.name} | {_ms(q['graphql'])} | {_ms(q['sparql'])} | "
+                f"{_ratio(q['graphql'], q['sparql'])} | {_ms(http and http['http'])} | "
+                f"{_ms(naive and naive['naive'])} | {_ratio(naive and naive['naive'], q['graphql'])} | "
+                f"{q['sparql_round_trips_per_request']} | {marks} |"
+            )
+    tp = report.get("throughput")
+    if tp:
+        lat = tp["latency"] or {}
+        lines += [
+            "",
+            f"**(e) Throughput** over HTTP, {tp['clients']} concurrent keep-alive clients "
+            f"for {tp['seconds']} s, "
+            f"query {tp['query']} on the {tp['tier']} graph, one uvicorn worker:",
+            "",
+            "| requests/s | p50 ms | p99 ms | errors | requests | server CPU s | client CPU s |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            f"| {tp['requests_per_s']:.0f} | {lat.get('p50_ms', '-')} | {lat.get('p99_ms', '-')} "
+            f"| {tp['errors']} | "
+            f"{tp['requests']} | {tp['server_cpu_s']} | {tp['client_cpu_s']} |",
+        ]
+    lines += [
+        "",
+        "**(g) Mutation** (validate + commit one claim on the 1M store, against a full re-validation): "
+        "not yet measured: mutations arrive with the authoring issue.",
+        "",
+        "**Targets**",
+        "",
+        "| target | measured | status |",
+        "| --- | --- | --- |",
+    ]
+    lines += [f"| {t} | {m} | {s} |" for t, m, s in targets(report)]
+    return "\n".join(lines) + "\n"
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Every measurement, tier by tier."""
+    tiers = [BUNDLED, *args.tiers]
+    report: dict[str, Any] = {
+        "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ"),
+        "command": args.command,
+        "settings": {
+            k: v for k, v in vars(args).items() if k not in {"child_load", "child_serve", "command"}
+        },
+        "machine": machine(),
+        "tiers": {},
+    }
+    for tier in tiers:
+        print(f"[{tier}]", flush=True)
+        files = tier_files(tier)
+        r: dict[str, Any] = {"triples_generated": triple_count(files[-1]) if tier != BUNDLED else None}
+        report["tiers"][tier] = r
+        r["load_plain"] = measure_load(tier, "plain", args.load_timeout)
+        print(f"  load without validation: {_load_cell(r['load_plain'])}", flush=True)
+        if tier in args.validate_tiers:
+            r["load_validate"] = measure_load(tier, "validate", args.load_timeout)
+            print(f"  load + validate: {_load_cell(r['load_validate'])}", flush=True)
+        store = load_quads(files)
+        r["queries"] = bench_in_process(store, args.latency_seconds)
+        answers = {name: q.pop("answer") for name, q in r["queries"].items()}
+        del store
+        gc.collect()
+        if tier in args.naive_tiers:
+            r["naive"] = bench_naive(files, answers, args.naive_seconds)
+        server = Server(tier)
+        try:
+            r["http"] = bench_http(server, answers, args.latency_seconds)
+            if tier == BUNDLED and args.throughput_seconds > 0:
+                case = next(c for c in CASES if c.name == "grade_a_unlicensed")
+                report["throughput"] = {
+                    "tier": tier,
+                    **bench_throughput(server, case, args.throughput_seconds),
+                }
+                print(f"  throughput: {report['throughput']['requests_per_s']} req/s", flush=True)
+        finally:
+            server.stop()
+    return report
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="bundled + 10k, short durations (< 2 min)")
+    parser.add_argument(
+        "--tiers", help=f"comma-separated generated tiers ({', '.join(TIERS)}); default 10k,100k"
+    )
+    parser.add_argument("--validate-tiers", help="tiers whose load is also validated (default: all run)")
+    parser.add_argument(
+        "--naive-tiers", help="tiers run against the naive rdflib baseline (default: all run)"
+    )
+    parser.add_argument("--latency-seconds", type=float, help="time budget per query and way (default 3)")
+    parser.add_argument("--naive-seconds", type=float, help="time budget per naive query (default 10)")
+    parser.add_argument("--throughput-seconds", type=float, help="throughput run length (default 20)")
+    parser.add_argument(
+        "--load-timeout", type=float, help="stop a load child after this many s (default 300)"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--child-load", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--child-serve", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    quick = args.quick
+    defaults = {
+        "latency_seconds": 0.3 if quick else 3.0,
+        "naive_seconds": 0.5 if quick else 10.0,
+        "throughput_seconds": 3.0 if quick else 20.0,
+        "load_timeout": 120.0 if quick else 300.0,
+    }
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+    args.tiers = (args.tiers or ("10k" if quick else "10k,100k")).split(",")
+    unknown = set(args.tiers) - set(TIERS)
+    if unknown:
+        parser.error(f"unknown tiers {sorted(unknown)}; known: {', '.join(TIERS)}")
+    every = [BUNDLED, *args.tiers]
+    args.validate_tiers = args.validate_tiers.split(",") if args.validate_tiers else every
+    args.naive_tiers = args.naive_tiers.split(",") if args.naive_tiers else every
+    args.command = "python -m bench.run " + " ".join(argv) if argv else "python -m bench.run"
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    if args.child_load:
+        child_load(args.child_load[0], args.child_load[1:])
+        return 0
+    if args.child_serve:
+        child_serve(int(args.child_serve[0]), args.child_serve[1:])
+        return 0
+    report = run(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = args.out / report["timestamp"]
+    stem.with_suffix(".json").write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+    table = markdown(report)
+    stem.with_suffix(".md").write_text(table, encoding="utf-8")
+    print()
+    print(table)
+    print(f"written: {stem}.json, {stem}.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
