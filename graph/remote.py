@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from graph.errors import EvidenceGraphError
 from graph.namespaces import PREFIXES
-from graph.store import Row, Term, bind, data_blocks, rows_of
+from graph.store import SelectAndAsk, Term, bind, data_blocks
 
 #: Media types asked of the server.
 RESULTS_JSON = "application/sparql-results+json"
@@ -45,7 +45,7 @@ def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
-class RemoteStore:
+class RemoteStore(SelectAndAsk):
     """An RDF dataset with one named graph per source, on a SPARQL 1.1 server."""
 
     #: Not on this machine's disk.
@@ -158,17 +158,6 @@ class RemoteStore:
         if kind == N_TRIPLES:
             return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
         return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-
-    def select(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> list[Row]:
-        """Run a SELECT query and return its rows as dicts of bound variables."""
-        result = self.query(sparql, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise TypeError("select() needs a SELECT query")
-        return rows_of(result)
-
-    def ask(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> bool:
-        """Run an ASK query."""
-        return bool(self.query(sparql, bindings))
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Every quad in the named graphs, or in one of them.

@@ -142,7 +142,26 @@ class Store(Protocol):
         """A short description for /health."""
 
 
-class EvidenceStore:
+class SelectAndAsk:
+    """``select`` and ``ask`` for any store with a ``query`` method (both backends share them)."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> QueryResult:
+        """Run a SPARQL query (each backend defines it)."""
+        raise NotImplementedError
+
+    def select(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> list[Row]:
+        """Run a SELECT query and return its rows as dicts of bound variables."""
+        result = self.query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise TypeError("select() needs a SELECT query")
+        return rows_of(result)
+
+    def ask(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> bool:
+        """Run an ASK query."""
+        return bool(self.query(sparql, bindings))
+
+
+class EvidenceStore(SelectAndAsk):
     """An RDF dataset with one named graph per source, on embedded Oxigraph."""
 
     def __init__(self, path: Path | str | None = None) -> None:
@@ -181,17 +200,6 @@ class EvidenceStore:
             default_graph=list(default_graph) if default_graph is not None else None,
             named_graphs=list(named_graphs) if named_graphs is not None else None,
         )
-
-    def select(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> list[Row]:
-        """Run a SELECT query and return its rows as dicts of bound variables."""
-        result = self.query(sparql, bindings)
-        if not isinstance(result, ox.QuerySolutions):
-            raise TypeError("select() needs a SELECT query")
-        return rows_of(result)
-
-    def ask(self, sparql: str, bindings: Mapping[str, Term | None] | None = None) -> bool:
-        """Run an ASK query."""
-        return bool(self.query(sparql, bindings))
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Every quad of the store, or of one named graph."""
