@@ -105,7 +105,6 @@ class ClaimFilter:
     text: str | None = None
     severity: str | None = None
     gene: str | None = None
-    reference: str | None = None
     include_retracted: bool = False
 
 
@@ -186,9 +185,6 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
     if f.gene is not None:
         lines += ["?s ev:gene ?gene .", _names_match("gene", "geneKey")]
         bindings["geneKey"] = ox.Literal(f.gene)
-    if f.reference is not None:
-        lines.append("?s ev:citesAsEvidence ?reference .")
-        bindings["reference"] = ox.NamedNode(f.reference)
     if not f.include_retracted:
         lines.append("FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }")
     return "\n  ".join(lines), bindings
