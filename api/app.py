@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from api import health, sparql
 from api.backend import open_configured_store
-from api.graphql.media_type import graphql_response_media_type
+from api.graphql.media_type import GraphQLResponseMediaType
 from api.graphql.router import graphql_router
 from api.settings import Settings, get_settings
 from graph import __version__
@@ -42,5 +42,5 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
-    app.middleware("http")(graphql_response_media_type)
+    app.add_middleware(GraphQLResponseMediaType)
     return app

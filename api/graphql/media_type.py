@@ -1,13 +1,13 @@
 """``application/graphql-response+json`` for clients that ask for it (GraphQL over HTTP spec).
 
 With that media type, a request error (a document that does not parse or validate, so no field
-ran: no error has a ``path``) is answered with status 400; field errors keep 200.
+ran: no error has a ``path``) is answered with status 400; field errors keep 200. A plain ASGI
+middleware: requests that do not ask for the media type pass through untouched.
 """
 
 import json
-from collections.abc import Awaitable, Callable
 
-from fastapi import Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -37,24 +37,51 @@ def wants_graphql_response(accept: str) -> bool:
     return best == GRAPHQL_RESPONSE
 
 
-async def graphql_response_media_type(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Middleware: re-label /graphql JSON responses when the client asked for the GraphQL type."""
-    response = await call_next(request)
-    if request.url.path.rstrip("/") != "/graphql" or not wants_graphql_response(
-        request.headers.get("accept", "")
-    ):
-        return response
-    if not response.headers.get("content-type", "").startswith("application/json"):
-        return response
-    body = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-    status = response.status_code
-    payload = json.loads(body or b"{}")
+class GraphQLResponseMediaType:
+    """Re-label ``/graphql`` JSON answers when the client asked for the GraphQL media type."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass through, or buffer the /graphql answer and rewrite its status and type."""
+        if scope["type"] != "http" or scope["path"].rstrip("/") != "/graphql":
+            await self.app(scope, receive, send)
+            return
+        accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+        if not wants_graphql_response(accept):
+            await self.app(scope, receive, send)
+            return
+        start: Message = {}
+        body = bytearray()
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await send(_relabel(start, bytes(body)))
+                    await send({"type": "http.response.body", "body": bytes(body)})
+            else:
+                await send(message)
+
+        await self.app(scope, receive, capture)
+
+
+def _relabel(start: Message, body: bytes) -> Message:
+    headers = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-type", b"content-length")]
+    content_type = dict(start["headers"]).get(b"content-type", b"")
+    if not content_type.startswith(b"application/json"):
+        return start
+    status = start["status"]
+    try:
+        payload = json.loads(body or b"{}")
+    except ValueError:
+        return start
     errors = payload.get("errors") or []
     if errors and payload.get("data") is None and all("path" not in e for e in errors):
         status = 400
-    headers = {
-        k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")
-    }
-    return Response(content=body, status_code=status, headers=headers, media_type=GRAPHQL_RESPONSE)
+    headers += [(b"content-type", GRAPHQL_RESPONSE.encode()), (b"content-length", str(len(body)).encode())]
+    return {"type": "http.response.start", "status": status, "headers": headers}
