@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     ParserCache,
     QueryDepthLimiter,
@@ -95,6 +96,13 @@ class EvidenceSchema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
+#: The depth and alias limits as validation rules, made once: ValidationCache keys its cache on
+#: the rule classes, and the limiter extensions make new classes each time they are built.
+LIMITS = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
 schema = EvidenceSchema(
     query=Query,
     mutation=Mutation,
@@ -102,8 +110,7 @@ schema = EvidenceSchema(
     extensions=[
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: AddValidationRules(LIMITS),
         ErrorCodes,
     ],
 )
