@@ -18,6 +18,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from api.graphql.enums import ClaimKind
 from graph.claims import CLAIM_KINDS, SEARCHABLE, search_pattern
 from graph.namespaces import PREFIXES
 from graph.store import EvidenceStore, Row
@@ -189,7 +190,7 @@ def drug_naive(graph: Graph) -> Answer:
 
 DEEP_GRAPHQL = (
     '{ drug(key: "' + DRUG + '") { iri indications { totalCount nodes { iri label '
-    "references { iri title claims { totalCount nodes { iri label } } } } } } }"
+    "references { iri title claims { totalCount nodes { iri label kind } } } } } } }"
 )
 
 
@@ -207,7 +208,7 @@ def deep_from_graphql(data: dict[str, Any]) -> Answer:
                         r["iri"],
                         r["title"],
                         r["claims"]["totalCount"],
-                        tuple((c["iri"], c["label"]) for c in r["claims"]["nodes"]),
+                        tuple((c["iri"], (c["label"], c["kind"])) for c in r["claims"]["nodes"]),
                     )
                     for r in sorted(i["references"], key=lambda r: r["iri"])
                 ),
@@ -237,7 +238,10 @@ def _deep_answer(
                         r,
                         refs[r]["title"],
                         len(refs[r]["citers"]),
-                        tuple(sorted(refs[r]["citers"].items())[:NESTED_PAGE]),
+                        tuple(
+                            (c, (label_kind[0], KIND_NAMES[label_kind[1]]))
+                            for c, label_kind in sorted(refs[r]["citers"].items())[:NESTED_PAGE]
+                        ),
                     )
                     for r in sorted(cites.get(i, []))
                 ),
@@ -247,14 +251,29 @@ def _deep_answer(
     )
 
 
+#: Claim kinds in the API's order (``Claim.kind`` answers the first the node has) and their names.
+KIND_ORDER = [k.iri for k in ClaimKind]
+KIND_NAMES = {k.iri: k.name for k in ClaimKind}
+
+
+def _kind(iri: str | None) -> str:
+    return iri or ""
+
+
+def _naive_kind(graph: Graph, iri: str) -> str:
+    types = set(_all(graph, iri, "rdf:type"))
+    return next(k for k in KIND_ORDER if k in types)
+
+
 def deep_sparql(store: EvidenceStore) -> Answer:
-    # Mirrors the API: Reference.claims lists every live subject citing the reference (see README).
-    rows = store.select(f"""SELECT ?d ?i ?iLabel ?r ?rTitle ?c ?cLabel WHERE {{
+    # Reference.claims: the live claims (not evidence items) citing the reference, with their kind.
+    rows = store.select(f"""SELECT ?d ?i ?iLabel ?r ?rTitle ?c ?cLabel ?cKind WHERE {{
   {{ {DRUG_LOOKUP.replace("?s", "?d")} }}
   ?i ev:drug ?d ; a ev:IndicationStatement . FILTER NOT EXISTS {{ ?i prov:invalidatedAtTime ?x1 }}
   OPTIONAL {{ ?i rdfs:label ?iLabel }}
   OPTIONAL {{ ?i ev:citesAsEvidence ?r . OPTIONAL {{ ?r dcterms:title ?rTitle }}
-    OPTIONAL {{ ?c ev:citesAsEvidence ?r . FILTER NOT EXISTS {{ ?c prov:invalidatedAtTime ?x2 }}
+    OPTIONAL {{ ?c ev:citesAsEvidence ?r ; a ?cKind . VALUES ?cKind {{ {KIND_VALUES} }}
+               FILTER NOT EXISTS {{ ?c prov:invalidatedAtTime ?x2 }}
                OPTIONAL {{ ?c rdfs:label ?cLabel }} }} }}
 }}""")
     indications: dict[str, str | None] = {}
@@ -271,7 +290,10 @@ def deep_sparql(store: EvidenceStore) -> Answer:
         cites.setdefault(i, set()).add(r)
         ref = refs.setdefault(r, {"title": _v(row, "rTitle"), "citers": {}})
         if (c := _v(row, "c")) is not None:
-            ref["citers"][c] = _v(row, "cLabel")
+            kind = _kind(_v(row, "cKind"))
+            known = ref["citers"].get(c)
+            if known is None or KIND_ORDER.index(kind) < KIND_ORDER.index(known[1]):
+                ref["citers"][c] = (_v(row, "cLabel"), kind)
     return _deep_answer(drug, indications, refs, {i: list(v) for i, v in cites.items()})
 
 
@@ -291,11 +313,18 @@ def deep_naive(graph: Graph) -> Answer:
         for r in cites[i]:
             if r in refs:
                 continue
-            citers = _q(graph, f"SELECT ?s WHERE {{ ?s ev:citesAsEvidence ?r . {LIVE} }} ORDER BY ?s", r=r)
+            citers = _q(
+                graph,
+                "SELECT DISTINCT ?s WHERE { ?s ev:citesAsEvidence ?r ; a ?k . "
+                f"VALUES ?k {{ {KIND_VALUES} }} {LIVE} }} ORDER BY ?s",
+                r=r,
+            )
             listed = [str(c[0]) for c in citers]
             refs[r] = {
                 "title": _one(graph, r, "dcterms:title"),
-                "citers": {c: _one(graph, c, "rdfs:label") for c in listed[:NESTED_PAGE]}
+                "citers": {
+                    c: (_one(graph, c, "rdfs:label"), _naive_kind(graph, c)) for c in listed[:NESTED_PAGE]
+                }
                 | dict.fromkeys(listed[NESTED_PAGE:]),
             }
     return _deep_answer(drug, indications, refs, cites)

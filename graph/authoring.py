@@ -78,6 +78,10 @@ def _typed(value: object) -> ox.Literal:
     return ox.Literal(str(value))
 
 
+def _decimal(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def now() -> ox.Literal:
     """The current time as an xsd:dateTime literal (UTC, seconds)."""
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -307,10 +311,11 @@ def _evidence_quads(
                 ox.Quad(figure_node, ev("printedValue"), ox.Literal(figure.printed_value), graph),
                 ox.Quad(figure_node, ev("quantityKind"), _iri(figure.quantity_kind), graph),
             ]
-            numbers = {
-                "value": figure.value,
-                "minValue": figure.min_value,
-                "maxValue": figure.max_value,
+            # the shapes want xsd:decimal values: 40 from Python is a decimal 40.0 here
+            numbers: dict[str, float | int | bool | None] = {
+                "value": _decimal(figure.value),
+                "minValue": _decimal(figure.min_value),
+                "maxValue": _decimal(figure.max_value),
                 "numerator": figure.numerator,
                 "denominator": figure.denominator,
                 "approximate": figure.approximate,

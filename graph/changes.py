@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from graph.entity import describe, iri_list
+from graph.entity import RDF_TYPE, describe, iri_list
 from graph.errors import ValidationFailedError
-from graph.namespaces import EV, graph_iri
+from graph.namespaces import EV, PROV, graph_iri
 from graph.store import Store
 from graph.validation import ValidationReport, validate_store
 
@@ -72,17 +72,48 @@ def focus_nodes(store: Store, change: ChangeSet) -> set[str]:
         if "via" not in r or r["via"].value in shrinking or r["p"].value in _READ_THROUGH  # type: ignore[union-attr]
     ]
     found = touched | {r["n"].value for r in rows if isinstance(r["n"], ox.NamedNode)}
+    # Possible duplicates of a claim that gains a target: the duplicate constraint compares
+    # claims of the same kind, drug and source only, so look for exactly those.
     for quad in change.inserts:
-        if isinstance(quad.object, ox.NamedNode) and quad.predicate.value.endswith(
-            ("#condition", "#coMedication", "#interactant", "#phenotype", "#gene")
-        ):
+        if isinstance(quad.object, ox.NamedNode) and quad.predicate.value in _TARGET_PREDICATES:
+            kinds, drugs, sources = _claim_keys(store, change, quad.subject)
+            if not (kinds and drugs and sources):
+                continue
             partners = store.select(
-                "SELECT DISTINCT ?n WHERE { ?n ?target ?value ; a ?kind . "
-                "?kind rdfs:subClassOf ev:ClinicalStatement }",
+                f"""SELECT DISTINCT ?n WHERE {{
+                      VALUES ?kind {{ {iri_list(kinds)} }} VALUES ?drug {{ {iri_list(drugs)} }}
+                      VALUES ?source {{ {iri_list(sources)} }}
+                      ?n ?target ?value ; a ?kind ; ev:drug ?drug ; prov:wasDerivedFrom ?source }}""",
                 {"target": quad.predicate, "value": quad.object},
             )
             found |= {r["n"].value for r in partners if isinstance(r["n"], ox.NamedNode)}
     return found
+
+
+_TARGET_PREDICATES = {str(EV[p]) for p in ("condition", "coMedication", "interactant", "phenotype", "gene")}
+
+
+def _claim_keys(
+    store: Store, change: ChangeSet, subject: ox.NamedNode | ox.BlankNode | ox.Triple
+) -> tuple[list[str], list[str], list[str]]:
+    """The kinds, drugs and sources of a claim as it will be after the change."""
+    if not isinstance(subject, ox.NamedNode):
+        return [], [], []
+    wanted = {RDF_TYPE: "kind", str(EV.drug): "drug", str(PROV) + "wasDerivedFrom": "source"}
+    values: dict[str, set[str]] = {"kind": set(), "drug": set(), "source": set()}
+    for quad in change.inserts:
+        if (
+            quad.subject == subject
+            and quad.predicate.value in wanted
+            and isinstance(quad.object, ox.NamedNode)
+        ):
+            values[wanted[quad.predicate.value]].add(quad.object.value)
+    entity = describe(store, [subject.value]).get(subject.value)
+    if entity is not None:
+        for predicate, key in wanted.items():
+            if not values[key]:
+                values[key] = set(entity.iris(predicate))
+    return sorted(values["kind"]), sorted(values["drug"]), sorted(values["source"])
 
 
 def candidate_extract(store: Store, change: ChangeSet, nodes: Iterable[str]) -> ox.Store:

@@ -406,3 +406,31 @@ def test_incremental_validation_finds_what_full_validation_finds(fresh_store: St
 
     assert key(incremental) == key(full)
     assert (name == "a valid change") == full.conforms
+
+
+def test_whole_number_figures_from_python_are_written_as_decimals(fresh_store: Store) -> None:
+    # regression: a Python int (40) was written as xsd:integer and refused by the figure shape
+    from graph.authoring import ClaimData, EvidenceData, FigureData, create_claim  # noqa: PLC0415
+
+    data = ClaimData(
+        kind=str(EV.PracticePointStatement),
+        label="A practice point with a figure",
+        drug=BASE + "id/drug/azathioprine",
+        source=BASE + "id/source/dr-oracle-azathioprine-dermatology",
+        section="Test",
+        evidence=[
+            EvidenceData(
+                text="40% of patients.",
+                citation_markers="1",
+                references=[REF1],
+                figures=[
+                    FigureData(
+                        label="patients", printed_value="40%", quantity_kind=str(EV.Percentage), value=40
+                    )
+                ],
+            )
+        ],
+    )
+    result = create_claim(fresh_store, data, "alice")
+    assert result.report.conforms
+    assert fresh_store.ask("ASK WHERE { ?f ev:printedValue '40%' ; ev:value 40.0 }")
