@@ -145,8 +145,7 @@ def candidate_extract(store: Store, change: ChangeSet, nodes: Iterable[str]) -> 
 def validate_change(store: Store, change: ChangeSet) -> ValidationReport:
     """Validate what a change affects (see the module docstring).
 
-    Every node of the extract is validated (pyshacl's own focus-node mode misses violations
-    found through sh:node, so it is not used); Violations anywhere stop the write, and the
+    Every node of the extract is validated; Violations anywhere stop the write, and the
     Warnings and Infos reported are those about the nodes the change writes.
     """
     nodes = focus_nodes(store, change)
