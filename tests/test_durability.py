@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import subprocess
 import threading
 import time
 from collections import defaultdict
@@ -26,14 +25,7 @@ import pytest
 
 from graph.store import EvidenceStore
 from graph.validation import validate_quads
-from tests.test_http_server import (
-    START_TIMEOUT,
-    Server,
-    free_port,
-    serve_command,
-    server_env,
-    stop_server,
-)
+from tests.test_http_server import Server, server_env, start_server, stop_server
 
 AUTHOR = "durability-tester"
 TOKEN = secrets.token_urlsafe(32)
@@ -84,25 +76,9 @@ HISTORY = "query History($id: ID!) { history(id: $id) { number action author sna
 
 def start_writable_server(logs: Path, store: Path | None = None) -> Server:
     """``serve`` with one API token configured; returns once /health answers 200."""
-    logs.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env = {**server_env(), "EVIDENCE_GRAPH_API_TOKENS": json.dumps({AUTHOR: TOKEN})}
-    stdout, stderr = logs / "stdout.txt", logs / "stderr.txt"
-    with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(serve_command(port, store), stdout=out, stderr=err, env=env)
-    server = Server(process, f"http://127.0.0.1:{port}", stdout, stderr)
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited with {process.returncode} before answering:\n{server.output()}")
-        try:
-            if httpx.get(f"{server.url}/health", timeout=2.0).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    stop_server(server)
-    pytest.fail(f"the server did not answer /health within {START_TIMEOUT:.0f} s:\n{server.output()}")
+    return start_server(
+        logs, store, env={**server_env(), "EVIDENCE_GRAPH_API_TOKENS": json.dumps({AUTHOR: TOKEN})}
+    )
 
 
 def kill_server(server: Server) -> None:

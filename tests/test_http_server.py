@@ -98,7 +98,7 @@ def serve_command(port: int, store: Path | None = None) -> list[str]:
     return [*command, "--store", str(store)] if store is not None else command
 
 
-def start_server(logs: Path, store: Path | None = None) -> Server:
+def start_server(logs: Path, store: Path | None = None, env: dict[str, str] | None = None) -> Server:
     """Start ``serve`` and return once GET /health answers 200; fail with its output otherwise."""
     assert COMMAND.exists(), f"console script not installed next to the interpreter: {COMMAND}"
     logs.mkdir(parents=True, exist_ok=True)
@@ -106,7 +106,9 @@ def start_server(logs: Path, store: Path | None = None) -> Server:
     stdout, stderr = logs / "stdout.txt", logs / "stderr.txt"
     # Files, not pipes: a pipe nobody reads would fill up and block the server's logging.
     with stdout.open("wb") as out, stderr.open("wb") as err:
-        process = subprocess.Popen(serve_command(port, store), stdout=out, stderr=err, env=server_env())
+        process = subprocess.Popen(
+            serve_command(port, store), stdout=out, stderr=err, env=env or server_env()
+        )
     server = Server(process, f"http://127.0.0.1:{port}", stdout, stderr)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
