@@ -149,11 +149,10 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
             lines.append("FILTER(?schemeGrade = ?grade)")
         bindings["schemeKey"] = ox.Literal(f.grade_scheme)
     if f.min_certainty is not None:
+        # the grade itself when it is a GRADE certainty level, else its crosswalk to one
         lines += [
-            "?s ev:evidenceGrade ?qualityGrade .",
+            "?s ev:evidenceGrade/(skos:closeMatch|skos:broadMatch)? ?certainty .",
             "?certainty skos:inScheme grade:grade-certainty ; ev:rank ?certaintyRank .",
-            "FILTER(?qualityGrade = ?certainty || EXISTS { ?qualityGrade skos:closeMatch|skos:broadMatch "
-            "?certainty })",
             "FILTER(?certaintyRank >= ?minRank)",
         ]
         bindings["minRank"] = ox.Literal(f.min_certainty)
