@@ -704,7 +704,7 @@ def _our_constraints() -> tuple[CompiledConstraint, ...]:
 def validate_store_sparql(
     data: ox.Store, constraints: tuple[CompiledConstraint, ...] | None = None
 ) -> ValidationReport:
-    """Validate the default graph of an Oxigraph store like pySHACL (``graph.validation.validate_store_pyshacl``).
+    """Validate the default graph of an Oxigraph store, with the same report as pySHACL would give.
 
     Same report, a few Oxigraph queries instead of pySHACL's per-node evaluation. ``constraints``
     defaults to the compiled ``shapes/``.

@@ -256,13 +256,16 @@ def _path_text(report: Graph, path: Node | None) -> str | None:
 def locate(results: list[ValidationResult], files: dict[str, Path]) -> list[ValidationResult]:
     """Add the file and line where each focus node is described, given graph IRI -> file.
 
-    The line is the first one that starts with the node's IRI or one of its prefixed names:
-    where the curator wrote the node's description.
+    The line is the first one whose first token is the node's IRI or its prefixed name: where
+    the curator wrote the node's description. Each file is indexed once (token -> first line),
+    so locating is linear in the files' size, whatever the number of results.
     """
-    texts = {iri: path.read_text(encoding="utf-8").splitlines() for iri, path in files.items()}
+    if not results:
+        return results
+    indexes = {iri: _first_lines(path) for iri, path in files.items()}
     located = []
     for result in results:
-        hit = _find(result.focus_node, texts)
+        hit = _find(result.focus_node, indexes)
         if hit is None:
             located.append(result)
             continue
@@ -271,11 +274,21 @@ def locate(results: list[ValidationResult], files: dict[str, Path]) -> list[Vali
     return located
 
 
-def _find(node: str, texts: dict[str, list[str]]) -> tuple[str, int] | None:
+def _first_lines(path: Path) -> dict[str, int]:
+    index: dict[str, int] = {}
+    with path.open(encoding="utf-8") as lines:
+        for number, text in enumerate(lines, start=1):
+            token = text.split(None, 1)[0] if text.strip() else ""
+            if token and token not in index:
+                index[token] = number
+    return index
+
+
+def _find(node: str, indexes: dict[str, dict[str, int]]) -> tuple[str, int] | None:
     short = shorten(node)
     spellings = [f"<{node}>", short] if not short.startswith("<") else [short]
-    for iri, lines in texts.items():
-        for number, text in enumerate(lines, start=1):
-            if any(text.lstrip().startswith(s) for s in spellings):
-                return iri, number
+    for iri, index in indexes.items():
+        for spelling in spellings:
+            if spelling in index:
+                return iri, index[spelling]
     return None
