@@ -38,16 +38,17 @@ class ChangeSet:
 #: Links along which a node's shape reads the linked node's triples (SPARQL constraints).
 _READ_THROUGH = {str(EV.evidence), str(EV.figure)}
 
-_TARGETS = "ev:condition|ev:coMedication|ev:interactant|ev:phenotype|ev:gene|ev:monitoredParameter"
-
 _NEIGHBOURS = """SELECT DISTINCT ?n ?via ?p WHERE {
-  VALUES ?root { %s }
-  { ?n ?p ?root . FILTER(isIRI(?n)) BIND(?root AS ?via) }
-  UNION
-  { ?root ev:drug ?drug ; prov:wasDerivedFrom ?source ; %s ?target ; a ?kind .
-    ?n ev:drug ?drug ; prov:wasDerivedFrom ?source ; %s ?target ; a ?kind .
-    ?kind rdfs:subClassOf ev:ClinicalStatement . }
+  VALUES ?via { %s }
+  ?n ?p ?via . FILTER(isIRI(?n))
 }"""
+
+#: What the duplicate-claim constraint compares two claims on, besides their kind, drug and source.
+_TARGET_PREDICATES = {
+    str(EV[p])
+    for p in ("condition", "coMedication", "interactant", "phenotype", "gene", "monitoredParameter")
+}
+_KEY_PREDICATES = {RDF_TYPE, str(EV.drug), str(PROV) + "wasDerivedFrom"}
 
 _SURROUNDINGS = """SELECT DISTINCT ?s WHERE {
   VALUES ?root { %s }
@@ -63,57 +64,48 @@ def focus_nodes(store: Store, change: ChangeSet) -> set[str]:
         return set()
     # A node that points at a touched node is affected when the touched node loses triples (its
     # type, say), or when it is a claim whose constraints read its evidence items' triples
-    # (citation consistency). Duplicates of every touched claim are affected too.
+    # (citation consistency).
     shrinking = {q.subject.value for q in change.deletes if isinstance(q.subject, ox.NamedNode)}
-    rows = store.select(_NEIGHBOURS % (iri_list(touched), _TARGETS, _TARGETS))
-    rows = [
-        r
+    rows = store.select(_NEIGHBOURS % iri_list(touched))
+    found = touched | {
+        r["n"].value  # type: ignore[union-attr]
         for r in rows
-        if "via" not in r or r["via"].value in shrinking or r["p"].value in _READ_THROUGH  # type: ignore[union-attr]
-    ]
-    found = touched | {r["n"].value for r in rows if isinstance(r["n"], ox.NamedNode)}
-    # Possible duplicates of a claim that gains a target: the duplicate constraint compares
-    # claims of the same kind, drug and source only, so look for exactly those.
-    for quad in change.inserts:
-        if isinstance(quad.object, ox.NamedNode) and quad.predicate.value in _TARGET_PREDICATES:
-            kinds, drugs, sources = _claim_keys(store, change, quad.subject)
-            if not (kinds and drugs and sources):
-                continue
-            partners = store.select(
-                f"""SELECT DISTINCT ?n WHERE {{
-                      VALUES ?kind {{ {iri_list(kinds)} }} VALUES ?drug {{ {iri_list(drugs)} }}
-                      VALUES ?source {{ {iri_list(sources)} }}
-                      ?n ?target ?value ; a ?kind ; ev:drug ?drug ; prov:wasDerivedFrom ?source }}""",
-                {"target": quad.predicate, "value": quad.object},
-            )
-            found |= {r["n"].value for r in partners if isinstance(r["n"], ox.NamedNode)}
+        if r["via"].value in shrinking or r["p"].value in _READ_THROUGH  # type: ignore[union-attr]
+    }
+    return found | _duplicate_partners(store, change, touched)
+
+
+def _duplicate_partners(store: Store, change: ChangeSet, touched: set[str]) -> set[str]:
+    """Claims that a touched claim could duplicate once the change is applied.
+
+    The duplicate constraint compares claims of the same kind, drug and source that share a
+    target, so those are looked up from each touched claim's state after the change.
+    """
+    before = describe(store, sorted(touched))
+    found: set[str] = set()
+    for iri in touched:
+        state = {p: set(values) for p, values in before[iri].properties.items()} if iri in before else {}
+        for quad in change.deletes:
+            if quad.subject.value == iri:  # type: ignore[union-attr]
+                state.get(quad.predicate.value, set()).discard(quad.object)
+        for quad in change.inserts:
+            if quad.subject.value == iri:  # type: ignore[union-attr]
+                state.setdefault(quad.predicate.value, set()).add(quad.object)
+        keys = {p: state.get(p, set()) for p in _KEY_PREDICATES}
+        targets = [(p, v) for p in _TARGET_PREDICATES for v in state.get(p, set())]
+        if not (all(keys.values()) and targets):
+            continue
+        pairs = " ".join(f"({ox.NamedNode(p)} {v})" for p, v in targets)
+        rows = store.select(
+            f"""SELECT DISTINCT ?n WHERE {{
+                  VALUES ?kind {{ {" ".join(map(str, keys[RDF_TYPE]))} }}
+                  VALUES ?drug {{ {" ".join(map(str, keys[str(EV.drug)]))} }}
+                  VALUES ?source {{ {" ".join(map(str, keys[str(PROV) + "wasDerivedFrom"]))} }}
+                  VALUES (?target ?value) {{ {pairs} }}
+                  ?n ?target ?value ; a ?kind ; ev:drug ?drug ; prov:wasDerivedFrom ?source }}"""
+        )
+        found |= {r["n"].value for r in rows if isinstance(r["n"], ox.NamedNode)}
     return found
-
-
-_TARGET_PREDICATES = {str(EV[p]) for p in ("condition", "coMedication", "interactant", "phenotype", "gene")}
-
-
-def _claim_keys(
-    store: Store, change: ChangeSet, subject: ox.NamedNode | ox.BlankNode | ox.Triple
-) -> tuple[list[str], list[str], list[str]]:
-    """The kinds, drugs and sources of a claim as it will be after the change."""
-    if not isinstance(subject, ox.NamedNode):
-        return [], [], []
-    wanted = {RDF_TYPE: "kind", str(EV.drug): "drug", str(PROV) + "wasDerivedFrom": "source"}
-    values: dict[str, set[str]] = {"kind": set(), "drug": set(), "source": set()}
-    for quad in change.inserts:
-        if (
-            quad.subject == subject
-            and quad.predicate.value in wanted
-            and isinstance(quad.object, ox.NamedNode)
-        ):
-            values[wanted[quad.predicate.value]].add(quad.object.value)
-    entity = describe(store, [subject.value]).get(subject.value)
-    if entity is not None:
-        for predicate, key in wanted.items():
-            if not values[key]:
-                values[key] = set(entity.iris(predicate))
-    return sorted(values["kind"]), sorted(values["drug"]), sorted(values["source"])
 
 
 def candidate_extract(store: Store, change: ChangeSet, nodes: Iterable[str]) -> ox.Store:
