@@ -36,10 +36,13 @@ from api.graphql.nodes import (
 from graph import claims as claim_queries
 from graph.authoring import history as authoring_history
 from graph.claims import ClaimFilter
+from graph.lookup import find_nodes
 from graph.namespaces import EV
 from graph.store import text
 
 MAX_TEXT = 200
+DRUG_KINDS = (str(EV.Drug), str(EV.DrugClass))
+CONDITION_KINDS = (str(EV.Condition), str(EV.PatientState))
 
 
 @strawberry.input(description="Conditions a claim must meet; all given fields must hold.")
@@ -138,18 +141,10 @@ async def _labelled(info: Info, kind: str, first: int | None, after: str | None)
     return make_connection(await load_all(info, iris[offset : offset + limit]), len(iris), offset, limit)
 
 
-async def _lookup(info: Info, kind: str, key: str) -> Node | None:
-    """A node of ``kind`` by ID, IRI, label, synonym or identifier."""
-    iri = _key(key, kind.lower())
-    rows = info.context.store.select(
-        """SELECT DISTINCT ?s WHERE {
-             ?s a ?kind .
-             FILTER(STR(?s) = ?key || EXISTS { ?s rdfs:label|skos:altLabel|ev:identifier ?name
-                                              FILTER(LCASE(STR(?name)) = LCASE(?key)) })
-           } ORDER BY ?s LIMIT 1""",
-        {"kind": ox.NamedNode(str(EV[kind])), "key": ox.Literal(iri or key)},
-    )
-    return await load_one(info, text(rows[0]["s"])) if rows else None
+async def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
+    """A node of one of ``kinds`` by ID, IRI, label, synonym or identifier (the first in IRI order)."""
+    found = find_nodes(info.context.store, _key(key, "key") or key, kinds)
+    return await load_one(info, found[0]) if found else None
 
 
 @strawberry.type(description="How many claims fall in one group.")
@@ -215,7 +210,11 @@ def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
         ],
         by_licensing_status=[
             GroupCount(
-                key=(kind.name if (kind := _status(text(r["status"]))) else text(r["status"])),
+                key=(
+                    status.name
+                    if (status := LicensingStatus.from_iri(text(r["status"])))
+                    else text(r["status"])
+                ),
                 label=text(r["label"]),
                 scheme=None,
                 count=int(text(r["n"])),
@@ -225,17 +224,9 @@ def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
         by_kind=[
             GroupCount(key=k.name, label=str(k.value), scheme=None, count=int(text(r["n"])))
             for r in kinds
-            if (k := _kind(text(r["kind"]))) is not None
+            if (k := ClaimKind.from_iri(text(r["kind"]))) is not None
         ],
     )
-
-
-def _status(iri: str) -> Any:
-    return LicensingStatus.from_iri(iri)
-
-
-def _kind(iri: str) -> ClaimKind | None:
-    return ClaimKind.from_iri(iri)  # type: ignore[return-value]
 
 
 FilterArg = Annotated[
@@ -274,7 +265,7 @@ class Query:
 
     @strawberry.field(description='One drug by ID, IRI, label, synonym or identifier ("RXNORM:1256").')
     async def drug(self, info: Info, key: str) -> Drug | None:
-        node = await _lookup(info, "Drug", key)
+        node = await _lookup(info, DRUG_KINDS, key)
         return node if isinstance(node, Drug) else None
 
     @strawberry.field(description="Conditions (diseases, findings and patient states), by label.")
@@ -285,7 +276,7 @@ class Query:
 
     @strawberry.field(description='One condition by ID, IRI, label, synonym or identifier ("MONDO:0004980").')
     async def condition(self, info: Info, key: str) -> Condition | None:
-        node = await _lookup(info, "Condition", key)
+        node = await _lookup(info, CONDITION_KINDS, key)
         return node if isinstance(node, Condition) else None
 
     @strawberry.field(description="Claims of every kind.")
