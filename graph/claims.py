@@ -108,7 +108,7 @@ class ClaimFilter:
     include_retracted: bool = False
 
 
-def _names_match(var: str, key: str) -> str:
+def names_match(var: str, key: str) -> str:
     """A filter: ?var is the IRI ?key, or has ?key as a label, synonym or identifier."""
     return (
         f"FILTER(STR(?{var}) = ?{key} || EXISTS {{ ?{var} rdfs:label|skos:altLabel|skos:prefLabel"
@@ -124,10 +124,10 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
     lines = [f"VALUES ?kind {{ {iri_list(kinds)} }}", "?s a ?kind ."]
     bindings: dict[str, Term | None] = {}
     if f.drug is not None:
-        lines += ["?s ev:drug ?drug .", _names_match("drug", "drugKey")]
+        lines += ["?s ev:drug ?drug .", names_match("drug", "drugKey")]
         bindings["drugKey"] = ox.Literal(f.drug)
     if f.condition is not None:
-        lines += ["?s ev:condition ?condition .", _names_match("condition", "conditionKey")]
+        lines += ["?s ev:condition ?condition .", names_match("condition", "conditionKey")]
         bindings["conditionKey"] = ox.Literal(f.condition)
     if f.licensed is not None:
         lines.append("?s ev:licensingStatus ?licensing .")
@@ -160,7 +160,7 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
         lines.append("?s ev:evidence/ev:studyDesign/skos:broader* ?design .")
         bindings["design"] = ox.NamedNode(f.study_design)
     if f.source is not None:
-        lines += ["?s prov:wasDerivedFrom ?source .", _names_match("source", "sourceKey")]
+        lines += ["?s prov:wasDerivedFrom ?source .", names_match("source", "sourceKey")]
         bindings["sourceKey"] = ox.Literal(f.source)
     if f.negated is not None:
         lines += [
@@ -182,7 +182,7 @@ def _compile(claim_filter: ClaimFilter) -> tuple[str, dict[str, Term | None]]:  
         lines.append("?s ev:severity ?severity .")
         bindings["severity"] = ox.NamedNode(f.severity)
     if f.gene is not None:
-        lines += ["?s ev:gene ?gene .", _names_match("gene", "geneKey")]
+        lines += ["?s ev:gene ?gene .", names_match("gene", "geneKey")]
         bindings["geneKey"] = ox.Literal(f.gene)
     if not f.include_retracted:
         lines.append("FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }")

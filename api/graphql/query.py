@@ -35,7 +35,7 @@ from api.graphql.nodes import (
 )
 from graph import claims as claim_queries
 from graph.authoring import history as authoring_history
-from graph.claims import ClaimFilter
+from graph.claims import ClaimFilter, names_match
 from graph.lookup import find_nodes
 from graph.namespaces import EV
 from graph.store import text
@@ -168,13 +168,7 @@ def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
     """Counts for the statistics field (three grouped queries)."""
     store = info.context.store
     key = _key(drug, "drug")
-    drug_filter = (
-        """?s ev:drug ?drug . FILTER(STR(?drug) = ?drugKey || EXISTS {
-             ?drug rdfs:label|skos:altLabel|ev:identifier ?drugName
-             FILTER(LCASE(STR(?drugName)) = LCASE(?drugKey)) })"""
-        if key
-        else ""
-    )
+    drug_filter = f"?s ev:drug ?drug . {names_match('drug', 'drugKey')}" if key else ""
     bindings = {"drugKey": ox.Literal(key)} if key else None
     live = "FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }"
     grades = store.select(
