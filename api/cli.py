@@ -101,10 +101,10 @@ def validate(
     violations, 2 when a file is missing, unreadable or malformed.
     """
     try:
-        sources = read_sources(files)
+        staging = read_sources(files)
     except SourceError as error:
         _fail(f"error: {error}", 2)
-    report = validate_sources(_open(store), sources)
+    report = validate_sources(_open(store), staging)
     if output is ReportFormat.json:
         typer.echo(report.to_json())
     else:
@@ -140,7 +140,7 @@ def load(
     except SourceExistsError as error:
         _fail(f"error: {error}", 1)
     for source in result.sources:
-        typer.echo(f"loaded {len(source.quads)} quads from {source.path} into <{source.graph.value}>")
+        typer.echo(f"loaded {source.quad_count} quads from {source.path} into <{source.graph.value}>")
     for warning in result.report.warnings:
         typer.echo(warning.to_text())
     typer.echo(f"{result.report.warning_count} warning(s); store now holds {len(evidence)} quads")

@@ -107,13 +107,13 @@ def tier_files(tier: str) -> list[Path]:
 def load_quads(files: list[Path]) -> EvidenceStore:
     """An EvidenceStore holding the files (parsed by Oxigraph, not validated: see README)."""
     store = EvidenceStore()
-    store.add_quads(parse_quads(files))
+    store.adopt(read_sources(files).store)
     return store
 
 
 def parse_quads(files: list[Path]) -> list[Any]:
     """The quads of the files, as the loader reads them."""
-    return [q for s in read_sources(files) for q in s.quads]
+    return list(read_sources(files).quads())
 
 
 # --- (a) load + validate, each in a child process of its own ----------------------------------------
@@ -131,7 +131,7 @@ def child_load(mode: str, files: list[str]) -> None:
             "warnings": result.report.warning_count,
         }
     elif mode == "pyshacl":  # the reference validator, on the same candidate state, no commit
-        candidate = candidate_store(q for s in read_sources(files) for q in s.quads)
+        candidate = candidate_store(read_sources(files).quads())
         report = validate_store_pyshacl(candidate)
         out = {
             "conforms": report.conforms,
@@ -140,9 +140,9 @@ def child_load(mode: str, files: list[str]) -> None:
         }
         out["quads"] = len(candidate)
     else:
-        sources = read_sources(files)
+        staging = read_sources(files)
         parsed = time.perf_counter()
-        store.add_quads([q for s in sources for q in s.quads])
+        store.adopt(staging.store)  # what load_sources commits, without the validation
         out = {"parse_s": round(parsed - t0, 3), "commit_s": round(time.perf_counter() - parsed, 3)}
     out |= {"seconds": round(time.perf_counter() - t0, 3), "peak_rss_mib": maxrss_mib()}
     out.setdefault("quads", len(store))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from graph.errors import EvidenceGraphError
 from graph.namespaces import PREFIXES
-from graph.store import SelectAndAsk, Term, bind, data_blocks
+from graph.store import GraphName, SelectAndAsk, Term, bind, data_blocks
 
 #: Media types asked of the server.
 RESULTS_JSON = "application/sparql-results+json"
@@ -216,6 +216,10 @@ class RemoteStore(SelectAndAsk):
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
         """Delete then insert quads in one update request."""
         self._update(data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts))
+
+    def copy_into(self, target: ox.Store, exclude: Collection[GraphName]) -> None:
+        """Add every quad outside the graphs ``exclude`` to an Oxigraph store (one dataset read)."""
+        target.extend(q for q in self.quads() if q.graph_name not in exclude)
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """Serialize every named graph (for backups and exports)."""

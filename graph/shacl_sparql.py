@@ -20,9 +20,13 @@ does. SPARQL constraints keep pySHACL's pre-binding of ``$this``: their query ru
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
 import re
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -104,6 +108,8 @@ _STRING_LIKE = (
 #: Value constraints that pySHACL decides with rdflib or Python's re: judged in Python (``judge``).
 _JUDGED = {SH.datatype, SH.pattern, SH.minLength, SH.minInclusive, SH.maxInclusive}
 _MAX_NESTING = 8
+#: Annotation on a SPARQL constraint: evaluate once and join with the focus nodes (shapes/).
+_EVALUATE_AS_JOIN = URIRef("https://w3id.org/evidence-graph/shapes#evaluateAsJoin")
 _TYPE_CLOSURE = (
     "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
 )
@@ -366,6 +372,11 @@ class _Compiler:
         for parameter, expression in self.value_violations(shape, "?value", nested=False):
             judged = self.judge(shape, parameter)
             query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER({expression}) }}"
+            if parameter == SH["class"]:
+                # The same test as FILTER NOT EXISTS, but the instances of the class are found
+                # once rather than walked up from every value: 4x faster at 1M triples.
+                instances = f"{{ ?value {_TYPE_CLOSURE} {_term(self.one(shape, SH['class']))} }}"
+                query = f"SELECT DISTINCT ?this ?value WHERE {{ {values} MINUS {instances} }}"
             if judged is None:
                 self.add(base, query=query)
                 continue
@@ -380,22 +391,8 @@ class _Compiler:
         for node_shape in self.shapes.objects(shape, SH.node):
             self.compile_details(node_shape, target, path=path)
         for predicate, value in self.shapes.predicate_objects(shape):
-            if predicate == SH.minCount and _integer_literal(value) > 0:
-                self.add(
-                    base,
-                    query=(
-                        f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value }} }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {_integer_literal(value)})"
-                    ),
-                )
-            elif predicate == SH.maxCount:
-                self.add(
-                    base,
-                    query=(
-                        f"SELECT ?this WHERE {{ {values} }} "
-                        f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {_integer_literal(value)})"
-                    ),
-                )
+            if predicate in (SH.minCount, SH.maxCount):
+                self.compile_count(base, predicate, _integer_literal(value), target, path)
             elif predicate == SH.hasValue:
                 self.add(
                     base,
@@ -430,6 +427,40 @@ class _Compiler:
                         "&& LCASE(LANG(?value)) = LCASE(LANG(?other))) }"
                     ),
                 )
+
+    def compile_count(
+        self, base: CompiledConstraint, parameter: URIRef, count: int, target: str, path: str
+    ) -> None:
+        """sh:minCount / sh:maxCount: counts of distinct values, as anti- or self-joins for 1."""
+        values = f"{target} ?this {path} ?value ."
+        if parameter == SH.minCount and count == 1:
+            # "No value at all": an anti-join, cheaper than counting every focus node's values.
+            self.add(base, query=f"SELECT ?this WHERE {{ {target} MINUS {{ ?this {path} ?value }} }}")
+        elif parameter == SH.minCount and count > 1:
+            self.add(
+                base,
+                query=(
+                    f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {path} ?value }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) < {count})"
+                ),
+            )
+        elif parameter == SH.maxCount and count == 1:
+            # "Two different values": a self-join, cheaper than grouping every focus node.
+            self.add(
+                base,
+                query=(
+                    f"SELECT DISTINCT ?this WHERE {{ {values} ?this {path} ?other "
+                    "FILTER(!sameTerm(?value, ?other)) }"
+                ),
+            )
+        elif parameter == SH.maxCount:
+            self.add(
+                base,
+                query=(
+                    f"SELECT ?this WHERE {{ {values} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) > {count})"
+                ),
+            )
 
     def judge(self, shape: Node, parameter: URIRef) -> tuple[Callable[..., bool], str] | None:
         """For checks pySHACL leaves to rdflib or Python's ``re``: a verdict and what to ask it about.
@@ -518,10 +549,15 @@ class _Compiler:
         if not re.search(r"^\s*SELECT\b[^{]*[$?]this\b", select, re.IGNORECASE):
             raise NotImplementedError(f"{_shape_name(constraint)}: sh:select must project $this")
         prefixes = "".join(f"PREFIX {p}: <{n}>\n" for p, n in self.prefixes(constraint))
-        # LATERAL evaluates the select once per focus node with $this substituted everywhere,
-        # as pySHACL's pre-binding does: a plain join would leave $this unbound inside the
-        # FILTER NOT EXISTS of a UNION branch (shape:RetractionConstraint).
-        query = f"{prefixes}SELECT * WHERE {{ {target} LATERAL {{ {select} }} }}"
+        if (constraint, _EVALUATE_AS_JOIN, Literal(True)) in self.shapes:
+            # The shape's author asserts the results do not depend on pre-binding $this: one
+            # evaluation for all focus nodes, joined with them (shape:DuplicateClaimConstraint).
+            query = f"{prefixes}SELECT * WHERE {{ {target} {{ {select} }} }}"
+        else:
+            # LATERAL evaluates the select once per focus node with $this substituted everywhere,
+            # as pySHACL's pre-binding does: a plain join would leave $this unbound inside the
+            # FILTER NOT EXISTS of a UNION branch (shape:RetractionConstraint).
+            query = f"{prefixes}SELECT * WHERE {{ {target} LATERAL {{ {select} }} }}"
         self.constraints.append(
             CompiledConstraint(
                 query=query,
@@ -702,53 +738,107 @@ def _our_constraints() -> tuple[CompiledConstraint, ...]:
 
 
 def validate_store_sparql(
-    data: ox.Store, constraints: tuple[CompiledConstraint, ...] | None = None
+    data: ox.Store,
+    constraints: tuple[CompiledConstraint, ...] | None = None,
+    *,
+    union: bool = False,
+    workers: int | None = None,
 ) -> ValidationReport:
     """Validate the default graph of an Oxigraph store, with the same report as pySHACL would give.
 
     Same report, a few Oxigraph queries instead of pySHACL's per-node evaluation. ``constraints``
-    defaults to the compiled ``shapes/``.
+    defaults to the compiled ``shapes/``. ``union`` validates the union of the store's named
+    graphs instead (a triple asserted in two graphs counts once: every compiled count is a
+    ``COUNT(DISTINCT ...)`` and results are deduplicated). On a store of 20,000 quads or more
+    the queries run on ``workers`` threads (default: the CPUs, at most 4): Oxigraph evaluates
+    them outside the GIL, so two cores validate 1M triples about 1.8x faster. Small stores (a
+    write's extract) are validated in the calling thread, where threads would only cost.
 
     >>> from graph.validation import candidate_store
     >>> validate_store_sparql(candidate_store([])).conforms
     True
     """
-    found: list[tuple[Node, ValidationResult]] = []
-    for constraint in constraints if constraints is not None else _our_constraints():
-        found += (
-            _sparql_results(data, constraint) if constraint.sparql_message else _results(data, constraint)
-        )
-    labels = _labels(data, {focus for focus, _ in found if isinstance(focus, URIRef)})
+    run = _Run(data, union)
+    chosen = constraints if constraints is not None else _our_constraints()
+    if workers is None:
+        workers = _WORKERS if len(data) >= _THREADED_FROM else 1
+    if workers <= 1:
+        batches = [run.results(c) for c in chosen]
+    else:
+        # No garbage collection while the workers run: a collection started in a worker would
+        # free other threads' pyoxigraph results there, which pyoxigraph refuses (they are
+        # bound to the thread that made them) and leaks.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                batches = list(pool.map(run.results, chosen))
+        finally:
+            if collecting:
+                gc.enable()
+    found = [item for batch in batches for item in batch]
+    labels = _labels(data, {focus for focus, _ in found if isinstance(focus, URIRef)}, union=union)
     results = [replace(r, focus_label=labels.get(r.focus_node)) for _, r in found]
     order = ["Violation", "Warning", "Info"]
     results.sort(key=lambda r: (order.index(r.severity), r.focus_node, r.path or "", r.message))
     return ValidationReport(results=results)
 
 
-def _solutions(data: ox.Store, query: str) -> ox.QuerySolutions:
-    solutions = data.query(query)
-    assert isinstance(solutions, ox.QuerySolutions)
-    return solutions
+#: Threads validating at once (Oxigraph releases the GIL while it evaluates a query).
+_WORKERS = min(4, os.cpu_count() or 1)
+#: Stores smaller than this are validated in the calling thread.
+_THREADED_FROM = 20_000
 
 
-def _results(data: ox.Store, constraint: CompiledConstraint) -> list[tuple[Node, ValidationResult]]:
+@dataclass
+class _Run:
+    """One validation: the store, which graph it reads, and the judged candidates found so far.
+
+    Several constraints judge the same values (every ``rdfs:label`` is checked for its datatype
+    by seven shapes): their candidate query runs once per validation.
+    """
+
+    data: ox.Store
+    union: bool
+    _candidates: dict[str, list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]] = field(
+        default_factory=dict
+    )
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def solutions(self, query: str) -> ox.QuerySolutions:
+        solutions = self.data.query(query, use_default_graph_as_union=self.union)
+        assert isinstance(solutions, ox.QuerySolutions)
+        return solutions
+
+    def candidates(self, query: str) -> list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]]:
+        with self._lock:
+            if query not in self._candidates:
+                self._candidates[query] = [list(row) for row in self.solutions(query)]
+            return self._candidates[query]
+
+    def results(self, constraint: CompiledConstraint) -> list[tuple[Node, ValidationResult]]:
+        if constraint.sparql_message:
+            return _sparql_results(self, constraint)
+        return _results(self, constraint)
+
+
+def _results(run: _Run, constraint: CompiledConstraint) -> list[tuple[Node, ValidationResult]]:
     rows: list[ox.QuerySolution] = []
     has_value = has_path = True
     if constraint.query is not None:
-        solutions = _solutions(data, constraint.query)
+        solutions = run.solutions(constraint.query)
         has_value, has_path = (any(v.value == n for v in solutions.variables) for n in ("value", "path"))
         rows = list(solutions)
     if constraint.judge is not None and constraint.candidates and constraint.bad_values:
         has_value, has_path = True, False
         bad = []
-        for row in _solutions(data, constraint.candidates):
-            terms = list(row)
+        for terms in run.candidates(constraint.candidates):
             if all(isinstance(t, ox.Literal | ox.NamedNode) for t in terms) and constraint.judge(
                 *(_literal(t) if isinstance(t, ox.Literal) else _rdf(t) for t in terms)
             ):
                 bad.append("(" + " ".join(str(t) for t in terms) + ")")
         if bad:
-            rows += list(_solutions(data, constraint.bad_values % " ".join(bad)))
+            rows += list(run.solutions(constraint.bad_values % " ".join(bad)))
     results = []
     for row in rows:
         focus = _rdf(row["this"])
@@ -762,9 +852,9 @@ def _results(data: ox.Store, constraint: CompiledConstraint) -> list[tuple[Node,
     return results
 
 
-def _sparql_results(data: ox.Store, constraint: CompiledConstraint) -> list[tuple[Node, ValidationResult]]:
+def _sparql_results(run: _Run, constraint: CompiledConstraint) -> list[tuple[Node, ValidationResult]]:
     assert constraint.query is not None
-    solutions = _solutions(data, constraint.query)
+    solutions = run.solutions(constraint.query)
     names = [v.value for v in solutions.variables]
     seen: set[tuple[tuple[str, Node], ...]] = set()
     results = []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from graph.namespaces import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+GraphName = ox.NamedNode | ox.BlankNode
 Row = dict[str, Term]
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -135,6 +136,9 @@ class Store(Protocol):
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """Serialize every named graph."""
 
+    def copy_into(self, target: ox.Store, exclude: Collection[GraphName]) -> None:
+        """Add every quad outside the graphs ``exclude`` to an Oxigraph store."""
+
     def flush(self) -> None:
         """Make writes durable where that needs a call."""
 
@@ -239,6 +243,26 @@ class EvidenceStore(SelectAndAsk):
         data = self._store.dump(format=rdf_format)
         assert data is not None
         return data
+
+    def copy_into(self, target: ox.Store, exclude: Collection[GraphName]) -> None:
+        """Add every quad outside the graphs ``exclude`` to ``target``, graph by graph, in Oxigraph."""
+        graphs: list[GraphName | ox.DefaultGraph] = [ox.DefaultGraph()]
+        graphs += [g for g in self._store.named_graphs() if g not in exclude]
+        for graph in graphs:
+            triples = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            if triples:
+                target.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+
+    def adopt(self, dataset: ox.Store) -> None:
+        """Make an in-memory Oxigraph store this store's whole dataset (in memory only).
+
+        The validating loader's staging store already holds the validated state: adopting it
+        saves writing every quad a second time. Readers that started before keep reading the
+        previous dataset until they finish.
+        """
+        if self.path is not None:
+            raise ValueError("an on-disk store cannot adopt an in-memory dataset")
+        self._store = dataset
 
     def describe_backend(self) -> str:
         """What /health says the store is."""

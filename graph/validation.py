@@ -154,8 +154,10 @@ def candidate_store(quads: Iterable[ox.Quad]) -> ox.Store:
     return store
 
 
-def validate_store(data: ox.Store) -> ValidationReport:
+def validate_store(data: ox.Store, *, union: bool = False) -> ValidationReport:
     """Validate the default graph of an Oxigraph store (ontology included) against the shapes.
+
+    ``union`` validates the union of the store's named graphs instead of its default graph.
 
     The shapes are compiled to SPARQL and run by Oxigraph (:mod:`graph.shacl_sparql`): a
     handful of queries over all focus nodes instead of pyshacl's per-node Python work, 10-30x
@@ -165,7 +167,7 @@ def validate_store(data: ox.Store) -> ValidationReport:
     """
     from graph.shacl_sparql import validate_store_sparql  # noqa: PLC0415 - it builds on this module
 
-    return validate_store_sparql(data)
+    return validate_store_sparql(data, union=union)
 
 
 def validate_store_pyshacl(data: ox.Store, focus: list[str] | None = None) -> ValidationReport:
@@ -197,7 +199,7 @@ def validate_quads(quads: Iterable[ox.Quad]) -> ValidationReport:
     return validate_store(candidate_store(quads))
 
 
-def _labels(data: ox.Store, nodes: set[URIRef]) -> dict[str, str]:
+def _labels(data: ox.Store, nodes: set[URIRef], *, union: bool = False) -> dict[str, str]:
     if not nodes:
         return {}
     values = " ".join(str(ox.NamedNode(str(n))) for n in nodes)
@@ -205,7 +207,7 @@ def _labels(data: ox.Store, nodes: set[URIRef]) -> dict[str, str]:
         VALUES ?s {{ {values} }} ?s <{RDFS.label}>|<{SKOS.prefLabel}>|<http://purl.org/dc/terms/title> ?l
     }} GROUP BY ?s"""
     found: dict[str, str] = {}
-    for row in data.query(query):  # type: ignore[union-attr]
+    for row in data.query(query, use_default_graph_as_union=union):  # type: ignore[union-attr]
         subject, label = row["s"], row["label"]
         if isinstance(subject, ox.NamedNode) and isinstance(label, ox.Literal):
             found[subject.value] = label.value

@@ -25,7 +25,7 @@ BACKENDS = ["embedded", "remote"]
 @pytest.fixture(scope="session")
 def bundled_quads() -> list[ox.Quad]:
     """Every quad of the ontology and curated content, parsed once."""
-    return [q for s in read_sources(bundled_files()) for q in s.quads]
+    return list(read_sources(bundled_files()).quads())
 
 
 @pytest.fixture(scope="session")
