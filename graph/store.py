@@ -245,13 +245,14 @@ class EvidenceStore(SelectAndAsk):
         return data
 
     def copy_into(self, target: ox.Store, exclude: Collection[GraphName]) -> None:
-        """Add every quad outside the graphs ``exclude`` to ``target``, graph by graph, in Oxigraph."""
+        """Add every quad outside the graphs ``exclude`` to ``target``, blank nodes unchanged.
+
+        Quad by quad: a serialization round trip would give every blank node a new identity.
+        """
         graphs: list[GraphName | ox.DefaultGraph] = [ox.DefaultGraph()]
         graphs += [g for g in self._store.named_graphs() if g not in exclude]
         for graph in graphs:
-            triples = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-            if triples:
-                target.load(triples, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            target.extend(self._store.quads_for_pattern(None, None, None, graph))
 
     def adopt(self, dataset: ox.Store) -> None:
         """Make an in-memory Oxigraph store this store's whole dataset (in memory only).

@@ -9,7 +9,7 @@ import pytest
 from graph.errors import SourceError, SourceExistsError, ValidationFailedError
 from graph.load import bundled_files, load_sources, open_store
 from graph.namespaces import graph_iri
-from graph.store import Store
+from graph.store import EvidenceStore, Store
 from tests.conftest import snapshot
 
 PREFIXES = """@prefix ev: <https://w3id.org/evidence-graph/ontology#> .
@@ -137,3 +137,50 @@ def test_an_on_disk_store_keeps_its_content_across_opens(tmp_path: Path) -> None
     reopened = open_store(tmp_path / "store")
     assert len(reopened) == size + 2
     assert reopened.ask("ASK WHERE { drug:mycophenolate a ev:Drug }")
+
+
+def test_a_load_keeps_every_other_graph_and_adds_exactly_the_file(fresh_store: Store, tmp_path: Path) -> None:
+    """The staging store holds the store's other graphs for validation; the commit keeps them all."""
+    path = tmp_path / "extra-drugs.ttl"
+    path.write_text(GOOD)
+    before = snapshot(fresh_store)
+    load_sources(fresh_store, [path])
+    added = snapshot(fresh_store) - before
+    assert before <= snapshot(fresh_store)
+    assert len(added) == 2
+    assert all(graph_iri("extra-drugs") in quad for quad in added)
+
+
+def test_a_replace_validates_against_the_other_graphs(fresh_store: Store, tmp_path: Path) -> None:
+    """Another graph's claim is in the candidate: a file restating it is a duplicate."""
+    claim = fresh_store.select(
+        "SELECT ?c ?d ?cond ?src WHERE { ?c a ev:IndicationStatement ; ev:drug ?d ; ev:condition ?cond ;"
+        " prov:wasDerivedFrom ?src FILTER NOT EXISTS { ?c ev:negated true } } ORDER BY ?c LIMIT 1"
+    )[0]
+    path = tmp_path / "restated.ttl"
+    path.write_text(
+        f"""@prefix ev: <https://w3id.org/evidence-graph/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<https://w3id.org/evidence-graph/id/claim/restated> a ev:IndicationStatement ; rdfs:label "restated" ;
+    ev:drug {claim["d"]} ; ev:condition {claim["cond"]} ; prov:wasDerivedFrom {claim["src"]} .
+"""
+    )
+    before = snapshot(fresh_store)
+    with pytest.raises(ValidationFailedError, match="Duplicate claim"):
+        load_sources(fresh_store, [path])
+    assert snapshot(fresh_store) == before
+
+
+def test_an_in_memory_store_adopts_the_validated_staging_store(tmp_path: Path) -> None:
+    store = EvidenceStore()
+    load_sources(store, bundled_files())
+    quads = snapshot(store)
+    assert len(quads) == len(store) > 2000
+    on_disk = EvidenceStore(tmp_path / "store")
+    load_sources(on_disk, bundled_files())
+    # Each load gives a file's blank nodes fresh identities (they are local to the file).
+    assert len(on_disk) == len(store)
+    assert {q for q in snapshot(on_disk) if "_:" not in q} == {q for q in quads if "_:" not in q}
+    with pytest.raises(ValueError, match="on-disk"):
+        on_disk.adopt(ox.Store())

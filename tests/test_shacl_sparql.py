@@ -167,3 +167,24 @@ def test_an_uncomparable_pair_is_a_violation_where_pyshacl_crashes(bundled_quads
         validate_store_pyshacl(store)
     messages = [r.message for r in validate_store_sparql(store).violations]
     assert any(m.startswith("A figure's numerator (ev:numerator) must not be greater") for m in messages)
+
+
+def test_threads_and_the_union_of_graphs_give_the_same_report(bundled_quads: list[ox.Quad]) -> None:
+    """Serial, threaded, and over named graphs (one triple asserted twice): the same results."""
+    lines = generate(10_000).lines
+    broken = (BASE + KINDS).replace(  # a duplicate claim and a claim without references
+        "ev:condition condition:test-condition ;\n    ev:licensingStatus",
+        "ev:condition condition:psoriasis ;\n    ev:licensingStatus",
+    )
+    broken = broken.replace("ev:citesAsEvidence ref:dr-oracle-azathioprine-1 ;\n    prov:", "prov:")
+    store = candidate(bundled_quads, broken)
+    store.load("\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    serial = validate_store_sparql(store, workers=1)
+    assert keys(validate_store_sparql(store, workers=2)) == keys(serial)
+    graphs = ox.Store()
+    graphs.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("urn:a")) for q in store)
+    graphs.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode("urn:b")) for q in list(store)[::3])
+    union = validate_store_sparql(graphs, union=True, workers=2)
+    assert keys(union) == keys(serial)
+    messages = {r.message.split(":")[0] for r in serial.violations}
+    assert {"Duplicate claim", "Claim https"} <= messages
