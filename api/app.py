@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from api import health, sparql
 from api.backend import open_configured_store
+from api.cache import ResponseCache
 from api.graphql.media_type import GraphQLResponseMediaType
 from api.graphql.router import graphql_router
 from api.settings import Settings, get_settings
@@ -43,4 +44,5 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     app.include_router(sparql.router)
     app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
     app.add_middleware(GraphQLResponseMediaType)
+    app.add_middleware(ResponseCache, size=config.response_cache)  # outermost: replays final answers
     return app

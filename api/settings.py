@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     sparql_timeout: float = 5.0
     #: Author name -> bearer token. Empty: writes are off.
     api_tokens: dict[str, SecretStr] = {}
+    #: GraphQL query answers kept in memory until the next write (0: no cache; see api.cache).
+    response_cache: int = 1024
 
     @field_validator("api_tokens")
     @classmethod

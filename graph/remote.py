@@ -217,6 +217,11 @@ class RemoteStore(SelectAndAsk):
         """Delete then insert quads in one update request."""
         self._update(data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts))
 
+    @property
+    def generation(self) -> None:
+        """None: other processes may write to the server, so no write count can be trusted."""
+        return None
+
     def copy_into(self, target: ox.Store, exclude: Collection[GraphName]) -> None:
         """Add every quad outside the graphs ``exclude`` to an Oxigraph store (one dataset read)."""
         target.extend(q for q in self.quads() if q.graph_name not in exclude)

@@ -429,7 +429,7 @@ class _Compiler:
                 )
 
     def compile_count(
-        self, base: CompiledConstraint, parameter: URIRef, count: int, target: str, path: str
+        self, base: CompiledConstraint, parameter: Node, count: int, target: str, path: str
     ) -> None:
         """sh:minCount / sh:maxCount: counts of distinct values, as anti- or self-joins for 1."""
         values = f"{target} ?this {path} ?value ."

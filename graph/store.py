@@ -139,6 +139,10 @@ class Store(Protocol):
     def copy_into(self, target: ox.Store, exclude: Collection[GraphName]) -> None:
         """Add every quad outside the graphs ``exclude`` to an Oxigraph store."""
 
+    @property
+    def generation(self) -> int | None:
+        """A number every write changes, or None when other processes may write unseen."""
+
     def flush(self) -> None:
         """Make writes durable where that needs a call."""
 
@@ -179,6 +183,9 @@ class EvidenceStore(SelectAndAsk):
             self._store = ox.Store()
         #: SPARQL round trips made through this store (read by tests and benchmarks).
         self.query_count = 0
+        #: Bumped by every write: answers computed at one generation stay true until it changes
+        #: (api.cache keys cached GraphQL answers on it).
+        self.generation = 0
         #: Serializes writes. Re-entrant: an authoring operation holds it from its first read
         #: to its commit, so no other write can change what it read.
         self.write_lock = threading.RLock()
@@ -223,20 +230,26 @@ class EvidenceStore(SelectAndAsk):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction: all of them are written, or none."""
+        self.generation += 1
         self._store.extend(quads)
+        self.generation += 1
 
     def replace_graphs(self, graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> None:
         """Drop ``graphs`` and add ``quads`` in one SPARQL Update, which Oxigraph applies atomically."""
         operations = [f"DROP SILENT GRAPH <{g.value}>" for g in graphs]
         operations += data_blocks("INSERT", quads)
         if operations:
+            self.generation += 1
             self._store.update(" ;\n".join(operations))
+            self.generation += 1
 
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
         """Delete then insert quads in one SPARQL Update: all of it is applied, or none."""
         operations = data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts)
         if operations:
+            self.generation += 1
             self._store.update(" ;\n".join(operations))
+            self.generation += 1
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """Serialize the whole dataset (for backups and exports)."""
@@ -263,7 +276,9 @@ class EvidenceStore(SelectAndAsk):
         """
         if self.path is not None:
             raise ValueError("an on-disk store cannot adopt an in-memory dataset")
+        self.generation += 1
         self._store = dataset
+        self.generation += 1
 
     def describe_backend(self) -> str:
         """What /health says the store is."""
