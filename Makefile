@@ -42,7 +42,7 @@ validate: install ## Validate the bundled ontology and content against the shape
 stats: install ## Counts per class, grade and licensing status of the bundled content
 	$(VENV)/bin/evidence-graph stats
 
-bench: install ## Full benchmark: bundled, 10k, 100k (BENCH_ARGS="--tiers 10k,100k,1M" adds 1M) -> bench/results/
+bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M) -> bench/results/
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 bench-quick: install ## Quick benchmark: bundled + 10k, short runs, under 2 minutes -> bench/results/

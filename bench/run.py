@@ -711,7 +711,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="bundled + 10k, short durations (< 2 min)")
     parser.add_argument(
-        "--tiers", help=f"comma-separated generated tiers ({', '.join(TIERS)}); default 10k,100k"
+        "--tiers", help=f"comma-separated generated tiers ({', '.join(TIERS)}); default 10k,100k,1M"
     )
     parser.add_argument("--validate-tiers", help="tiers whose load is also validated (default: all run)")
     parser.add_argument(
@@ -729,7 +729,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--load-timeout", type=float, help="stop a load child after this many s (default 300)"
     )
     parser.add_argument(
-        "--remote-tiers", help="tiers also run on a RemoteStore over oxigraph serve (default: all run)"
+        "--remote-tiers",
+        help="tiers also run on a RemoteStore over oxigraph serve (default: all run up to 100k)",
     )
     parser.add_argument("--mutation-tiers", help="tiers of the mutation benchmark (default: the largest run)")
     parser.add_argument("--mutation-writes", type=int, help="writes per way (default 50, quick 10)")
@@ -749,7 +750,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     for name, value in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, value)
-    args.tiers = (args.tiers or ("10k" if quick else "10k,100k")).split(",")
+    args.tiers = (args.tiers or ("10k" if quick else "10k,100k,1M")).split(",")
     unknown = set(args.tiers) - set(TIERS)
     if unknown:
         parser.error(f"unknown tiers {sorted(unknown)}; known: {', '.join(TIERS)}")
@@ -757,7 +758,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.validate_tiers = args.validate_tiers.split(",") if args.validate_tiers else every
     args.naive_tiers = args.naive_tiers.split(",") if args.naive_tiers else every
     args.pyshacl_tiers = (args.pyshacl_tiers or (BUNDLED if quick else "bundled,10k")).split(",")
-    args.remote_tiers = args.remote_tiers.split(",") if args.remote_tiers else every
+    args.remote_tiers = args.remote_tiers.split(",") if args.remote_tiers else [t for t in every if t != "1M"]
     args.mutation_tiers = args.mutation_tiers.split(",") if args.mutation_tiers else [every[-1]]
     args.command = "python -m bench.run " + " ".join(argv) if argv else "python -m bench.run"
     return args
