@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pyoxigraph as ox
 
@@ -23,6 +24,7 @@ class Entity:
 
     iri: str
     properties: dict[str, list[Term]] = field(default_factory=dict)
+    _types: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def all(self, predicate: str) -> list[Term]:
         """Every value of ``predicate``."""
@@ -56,9 +58,11 @@ class Entity:
         return self.string(predicate) == "true"
 
     @property
-    def types(self) -> set[str]:
-        """The node's rdf:type IRIs."""
-        return set(self.iris(RDF_TYPE))
+    def types(self) -> frozenset[str]:
+        """The node's rdf:type IRIs (worked out once: an entity is not changed after it is read)."""
+        if self._types is None:
+            self._types = frozenset(self.iris(RDF_TYPE))
+        return self._types
 
 
 def iri_list(iris: Iterable[str]) -> str:
@@ -70,17 +74,73 @@ def iri_list(iris: Iterable[str]) -> str:
     return " ".join(str(ox.NamedNode(i)) for i in iris)
 
 
-def describe(store: Store, iris: Sequence[str]) -> dict[str, Entity]:
-    """Every outgoing property of each IRI, in one query; unknown IRIs are absent."""
+def solutions(store: Store, sparql: str, names: Sequence[str]) -> list[tuple[Term | None, ...]]:
+    """The rows of a SELECT query as tuples of ``names``'s values (None where unbound).
+
+    Reads each solution by position, several times faster than a dict per row; the positions
+    come from the result's own variables, so a server may list them in any order.
+    """
+    result = store.query(sparql)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("solutions() needs a SELECT query")
+    order = [v.value for v in result.variables]
+    at = [order.index(n) for n in names]
+    if len(at) == 1:
+        (i,) = at
+        return [(row[i],) for row in result]
+    pick = itemgetter(*at)
+    return [pick(row) for row in result]
+
+
+def path_expression(paths: Iterable[Sequence[str]]) -> str:
+    """A SPARQL property path matching any of ``paths`` (each a sequence of predicate IRIs).
+
+    >>> path_expression([["http://example.org/a"], ["http://example.org/b", "http://example.org/c"]])
+    '(<http://example.org/a>|<http://example.org/b>/<http://example.org/c>)'
+    """
+    steps = sorted(tuple(path) for path in paths)
+    return "(" + "|".join("/".join(str(ox.NamedNode(p)) for p in path) for path in steps) + ")"
+
+
+def describe(store: Store, iris: Sequence[str], paths: Iterable[Sequence[str]] = ()) -> dict[str, Entity]:
+    """Every outgoing property of each IRI, in one query; unknown IRIs are absent.
+
+    With ``paths`` (sequences of predicate IRIs), the same query also describes every IRI reached
+    from one of ``iris`` along one of the paths: a GraphQL selection's linked nodes, fetched with
+    the nodes that link to them.
+    """
     if not iris:
         return {}
-    rows = store.select(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {iri_list(set(iris))} }} ?s ?p ?o }}")
+    values = iri_list(set(iris))
+    steps = sorted({tuple(p) for p in paths if p})
+    if steps:
+        # zero or one step along a path: the IRIs themselves and what they lead to, each once
+        nodes = (
+            f"{{ SELECT DISTINCT ?s WHERE {{ VALUES ?root {{ {values} }} "
+            f"?root {path_expression(steps)}? ?s FILTER(isIRI(?s)) }} }}"
+        )
+    else:
+        nodes = f"VALUES ?s {{ {values} }}"
+    return entities(solutions(store, f"SELECT ?s ?p ?o WHERE {{ {nodes} ?s ?p ?o }}", ("s", "p", "o")))
+
+
+def entities(rows: Iterable[tuple[Term | None, ...]]) -> dict[str, Entity]:
+    """Entities from ``(subject, predicate, object)`` rows, values in row order, each value once.
+
+    Subjects and predicates other than IRIs (which a describe query does not return) are skipped.
+    """
     found: dict[str, Entity] = {}
-    for row in rows:
-        entity = found.setdefault(text(row["s"]), Entity(text(row["s"])))
-        values = entity.properties.setdefault(text(row["p"]), [])
-        if row["o"] not in values:  # the same triple may sit in two named graphs
-            values.append(row["o"])
+    entity = Entity("")
+    for s, p, o in rows:
+        if not (isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode)) or o is None:
+            continue
+        if s.value != entity.iri:  # a subject's rows mostly come together: look it up once
+            entity = found.get(s.value) or found.setdefault(s.value, Entity(s.value))
+        values = entity.properties.get(p.value)
+        if values is None:
+            entity.properties[p.value] = [o]
+        elif o not in values:  # the same triple may sit in two named graphs
+            values.append(o)
     return found
 
 
@@ -95,14 +155,17 @@ def referrers(
         return {}
     kinds = [kind] if isinstance(kind, str) else list(kind or [])
     kind_pattern = f"VALUES ?kind {{ {iri_list(kinds)} }} ?s a ?kind ." if kinds else ""
-    rows = store.select(
+    rows = solutions(
+        store,
         f"""SELECT DISTINCT ?o ?s WHERE {{
           VALUES ?o {{ {iri_list(set(iris))} }}
           ?s {ox.NamedNode(predicate)} ?o . {kind_pattern}
           FILTER NOT EXISTS {{ ?s {ox.NamedNode(str(PROV.invalidatedAtTime))} ?retracted }}
-        }} ORDER BY ?s"""
+        }} ORDER BY ?s""",
+        ("o", "s"),
     )
     found: dict[str, list[str]] = {i: [] for i in iris}
-    for row in rows:
-        found.setdefault(text(row["o"]), []).append(text(row["s"]))
+    for o, s in rows:
+        if o is not None and s is not None:
+            found.setdefault(text(o), []).append(text(s))
     return found

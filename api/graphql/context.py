@@ -1,13 +1,14 @@
 """The per-request GraphQL context: the store, DataLoaders made for this request, a deadline.
 
-Loaders live exactly one request: a module-level loader would cache across requests and users.
+Loaders and caches live exactly one request: a module-level cache would serve one request's
+reads to another and outlive writes.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
@@ -17,9 +18,23 @@ from api.graphql.errors import QueryTimeoutError
 from graph.entity import Entity, describe, referrers
 from graph.store import Store
 
+#: Predicate paths (each a sequence of predicate IRIs) whose targets a load also describes.
+Paths: TypeAlias = frozenset[tuple[str, ...]]
+Entities: TypeAlias = list[Entity | None]
+#: An inverse list: the live subjects linking through a predicate, of some classes (None: any).
+ReferrersKey: TypeAlias = tuple[str, str | tuple[str, ...] | None]
+T = TypeVar("T")
+
 
 class Context(BaseContext):
-    """What resolvers share within one request."""
+    """What resolvers share within one request.
+
+    Every node read in the request is kept in :attr:`known` (a complete description, or None for
+    an IRI with no properties), and every inverse list read is kept too (:meth:`referred`), so
+    a resolver whose data is already there answers at once, without awaiting a DataLoader batch.
+    Data gets there by the look-ahead (:meth:`prefetch`, :meth:`read_referrers`: a connection
+    reads what its selection reaches, one query per level) or by a batched load.
+    """
 
     def __init__(self, store: Store, timeout: float, author: str | None = None, refusal: str = "") -> None:
         super().__init__()
@@ -30,38 +45,110 @@ class Context(BaseContext):
         #: What to tell an anonymous client that tries to write.
         self.refusal = refusal
         self.deadline = time.monotonic() + timeout
-        self.entities: DataLoader[str, Entity | None] = DataLoader(load_fn=self._load_entities)
-        self._referrers: dict[tuple[str, str | tuple[str, ...] | None], DataLoader[str, list[str]]] = {}
+        #: IRI -> its entity (None: nothing is said about it), for every node read in this request.
+        self.known: dict[str, Entity | None] = {}
+        self._loaders: dict[Paths, DataLoader[str, Entity | None]] = {}
+        self._referred: dict[ReferrersKey, dict[str, list[str]]] = {}
+        self._referrers: dict[ReferrersKey, DataLoader[str, list[str]]] = {}
+        self._plans: dict[Hashable, Any] = {}
 
     def check_deadline(self) -> None:
         """Stop the request with a TIMEOUT error once its time budget is spent."""
         if time.monotonic() > self.deadline:
             raise QueryTimeoutError(f"the request took longer than its {self.timeout:g} s limit")
 
-    async def _load_entities(self, iris: list[str]) -> Sequence[Entity | None]:
+    # --- nodes ------------------------------------------------------------------------------
+
+    def prefetch(self, iris: Sequence[str], paths: Paths = frozenset()) -> None:
+        """Describe ``iris`` and the nodes reached from them along ``paths``, in one query, now.
+
+        Nodes already known are described again only when paths lead on from them.
+        """
+        todo = list(dict.fromkeys(iris)) if paths else [i for i in dict.fromkeys(iris) if i not in self.known]
+        if todo:
+            self._describe(todo, paths)
+
+    def _describe(self, iris: Sequence[str], paths: Paths) -> Entities:
         self.check_deadline()
-        found = describe(self.store, iris)
-        return [found.get(i) for i in iris]
+        found = describe(self.store, iris, paths)
+        for iri, entity in found.items():
+            self.known.setdefault(iri, entity)
+        for iri in iris:
+            self.known.setdefault(iri, None)
+        return [self.known[i] for i in iris]
 
-    def forget(self) -> None:
-        """Drop everything the loaders cached: called after a write in this request."""
-        self.entities.clear_all()
-        self._referrers.clear()
+    def load(self, iris: Sequence[str], paths: Paths = frozenset()) -> Entities | Awaitable[Entities]:
+        """The entities of ``iris``: a list at once when all are known, else an awaitable.
 
-    def referrers(
-        self, predicate: str, kind: str | tuple[str, ...] | None = None
-    ) -> DataLoader[str, list[str]]:
-        """A loader: IRI -> subjects pointing at it through ``predicate`` (optionally of ``kind``)."""
-        key = (predicate, kind)
+        The unknown ones are loaded through a DataLoader, so the loads of sibling resolvers made
+        in the same event-loop round share one query (which also describes what ``paths`` reach).
+        """
+        known = self.known
+        missing = [i for i in iris if i not in known]
+        if not missing:
+            return [known[i] for i in iris]
+        pending = self._loader(paths).load_many(missing)
+
+        async def loaded() -> Entities:
+            await pending
+            return [known.get(i) for i in iris]
+
+        return loaded()
+
+    def _loader(self, paths: Paths) -> DataLoader[str, Entity | None]:
+        if paths not in self._loaders:
+
+            async def load(iris: list[str]) -> Entities:
+                return self._describe(iris, paths)
+
+            self._loaders[paths] = DataLoader(load_fn=load)
+        return self._loaders[paths]
+
+    # --- inverse lists ----------------------------------------------------------------------
+
+    def referred(self, key: ReferrersKey, iri: str) -> list[str] | None:
+        """The inverse list ``key`` of ``iri``, in IRI order, if it has been read (None if not)."""
+        return self._referred.get(key, {}).get(iri)
+
+    def read_referrers(self, key: ReferrersKey, iris: Sequence[str]) -> None:
+        """Read the inverse list ``key`` of each IRI not read yet, in one query, now."""
+        read = self._referred.get(key, {})
+        todo = [i for i in dict.fromkeys(iris) if i not in read]
+        if todo:
+            self._read_referrers(key, todo)
+
+    def _read_referrers(self, key: ReferrersKey, iris: Sequence[str]) -> list[list[str]]:
+        self.check_deadline()
+        found = referrers(self.store, key[0], iris, key[1])
+        read = self._referred.setdefault(key, {})
+        for iri in iris:
+            read.setdefault(iri, found.get(iri, []))
+        return [read[i] for i in iris]
+
+    def referrers(self, key: ReferrersKey) -> DataLoader[str, list[str]]:
+        """A loader for the inverse list ``key``: IRI -> the subjects linking to it, in IRI order."""
         if key not in self._referrers:
 
-            async def load(iris: list[str]) -> Sequence[list[str]]:
-                self.check_deadline()
-                found = referrers(self.store, predicate, iris, kind)
-                return [found.get(i, []) for i in iris]
+            async def load(iris: list[str]) -> list[list[str]]:
+                return self._read_referrers(key, iris)
 
             self._referrers[key] = DataLoader(load_fn=load)
         return self._referrers[key]
+
+    # --- the request's lifetime -------------------------------------------------------------
+
+    def plan(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The look-ahead plan of a field of the query, made once per request by ``make``."""
+        if key not in self._plans:
+            self._plans[key] = make()
+        return self._plans[key]  # type: ignore[no-any-return]
+
+    def forget(self) -> None:
+        """Drop everything read so far: called after a write in this request."""
+        self.known.clear()
+        self._loaders.clear()
+        self._referred.clear()
+        self._referrers.clear()
 
 
 Info = StrawberryInfo[Context, Any]

@@ -1,20 +1,38 @@
 """GraphQL object types mirroring the SHACL shapes: one type per class, one field per property.
 
 Each RDF-backed field carries ``metadata={"rdf": <property IRI>}`` and the ontology's definition
-as its description; ``tests/test_schema_drift.py`` checks every shape property has its field.
-Linked nodes resolve through the request's DataLoaders, so a level of the query costs one batched
-SPARQL round trip whatever the number of results.
+as its description; ``tests/test_graphql_contract.py`` checks every shape property has its field.
+
+Reading: a root field (a list, a lookup) reads its nodes with everything its selection reaches
+below them (:mod:`api.graphql.lookahead`: linked nodes in the same query, inverse lists such as
+``Reference.claims`` one query per level) into the request's cache; fields then answer from the
+cache without awaiting anything. What the look-ahead did not read is read through the request's
+DataLoaders, so a level of the query costs at most one batched SPARQL round trip whatever the
+number of results.
+
+Fields computed from their node alone are :class:`NodeField` s, which strawberry serves through its
+fast path for plain attributes; each node holds the request's context for the fields that read
+further nodes.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Any, Generic, Self, TypeAlias, TypeVar
 
 import strawberry
+from graphql import GraphQLAbstractType, GraphQLResolveInfo
+from graphql.pyutils import Path as GraphQLPath
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.types.base import get_object_definition
+from strawberry.types.field import StrawberryField
+from strawberry.utils.str_converters import to_camel_case
 
-from api.graphql.context import Info
+from api.graphql.context import Context, Entities, Info, ReferrersKey
 from api.graphql.descriptions import describe
 from api.graphql.enums import (
     ClaimKind,
@@ -28,6 +46,7 @@ from api.graphql.enums import (
 )
 from api.graphql.errors import BadUserInputError
 from api.graphql.ids import to_global_id
+from api.graphql.lookahead import Plan, page_selections, plan
 from graph.entity import Entity
 from graph.namespaces import BIBO, EV, PREFIXES, PROV
 from graph.store import text
@@ -35,22 +54,147 @@ from graph.store import text
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 SKOS = PREFIXES["skos"]
 DCTERMS = PREFIXES["dcterms"]
+PROV_NS = str(PROV)
+BIBO_NS = str(BIBO)
 
 DEFAULT_PAGE = 50
 MAX_PAGE = 500
 
 T = TypeVar("T")
+R = TypeVar("R")
+N = TypeVar("N", bound="Node")
+#: A value, or an awaitable of it when it needs a read first (graphql-core awaits it).
+Resolved: TypeAlias = T | Awaitable[T]
 
 
-def rdf(predicate: str, extra: str = "", **kwargs: Any) -> Any:
-    """A field mapped to an RDF property, described by the ontology (or ``extra`` alone)."""
+class _Ev:
+    """``ev:`` IRIs as plain strings, each made once (rdflib's namespace makes a URIRef per access)."""
+
+    def __getattr__(self, name: str) -> str:
+        iri = str(EV[name])
+        setattr(self, name, iri)
+        return iri
+
+
+ev = _Ev()
+
+#: Claim kinds with their class IRIs, in the enum's order (``Claim.kind`` answers the first).
+KINDS: list[tuple[str, ClaimKind]] = [(k.iri, k) for k in ClaimKind]
+KIND_IRIS = {kind: iri for iri, kind in KINDS}
+ALL_CLAIM_KINDS = tuple(iri for iri, _ in KINDS)
+
+
+@dataclass(frozen=True)
+class Inverse:
+    """An inverse list of a node: the live subjects linking to it through ``predicate``.
+
+    ``kinds``: the classes the subjects must have (None: any); ``by_kind``: a ``kind`` argument
+    narrows them to one claim kind; ``paged``: a connection (``first``, ``after``), else a list.
+    """
+
+    predicate: str
+    kinds: str | tuple[str, ...] | None
+    by_kind: bool = False
+    paged: bool = True
+
+    def key(self, kind: ClaimKind | None = None) -> ReferrersKey:
+        """The list's key in the request's cache, narrowed to ``kind`` if one is given."""
+        return (self.predicate, (KIND_IRIS[kind],) if kind is not None else self.kinds)
+
+
+#: A source document's references, and a grading scheme's grades: inverse lists, not paged.
+REFERENCES = Inverse(DCTERMS + "isPartOf", ev.Reference, paged=False)
+GRADES = Inverse(SKOS + "inScheme", None, paged=False)
+
+
+class PlannedField(StrawberryField):
+    """A field the look-ahead knows.
+
+    A link (``follows``: the predicate it follows to other nodes) or an inverse list (``inverse``).
+    """
+
+    follows: str | None = None
+    inverse: Inverse | None = None
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        copied.follows = self.follows
+        copied.inverse = self.inverse
+        return copied
+
+
+class NodeField(PlannedField):
+    """A field computed from its object alone: a resolver taking ``self`` only, no Info.
+
+    Strawberry serves such a field through its fast path for plain attributes (no Info object,
+    no argument conversion, no extension chain): about a third cheaper per value than a resolver.
+    The resolver returns its value, or an awaitable of it when it must read nodes first.
+    """
+
+    #: The resolver's function, called with the object.
+    compute: Callable[[Any], Any]
+
+    def __call__(self, resolver: Any) -> Self:
+        field = super().__call__(resolver)
+        assert field.base_resolver is not None
+        if len(field.base_resolver.signature.parameters) != 1 or not callable(resolver):
+            raise TypeError(f"{field.base_resolver.name}: a NodeField resolver is a function of self only")
+        field.compute = resolver
+        return field
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        copied.compute = self.compute
+        return copied
+
+    @property
+    def is_basic_field(self) -> bool:
+        """Served like a plain attribute, unless a field extension needs the full resolver path."""
+        return not self.extensions
+
+    def get_result(self, source: Any, info: Any, args: list[Any], kwargs: Any) -> Any:
+        """The resolver applied to the object (the fast path passes no Info and no arguments)."""
+        return self.compute(source)
+
+
+def _annotation(graphql_type: object | None) -> StrawberryAnnotation | None:
+    return None if graphql_type is None else StrawberryAnnotation.from_annotation(graphql_type)
+
+
+def computed(
+    description: str, *, returns: str | None = None, inverse: Inverse | None = None, rdf: str | None = None
+) -> Any:
+    """A field computed from its node alone (a :class:`NodeField`).
+
+    Typed by its resolver, or by ``returns`` when the resolver may return an awaitable;
+    ``inverse``: the inverse list it serves; ``rdf``: the property it maps to.
+    """
+    field = NodeField(
+        python_name=None,
+        graphql_name=None,
+        type_annotation=_annotation(returns),
+        description=description,
+        metadata=None if rdf is None else {"rdf": rdf},
+    )
+    field.inverse = inverse
+    return field
+
+
+def rdf(predicate: str, extra: str = "", *, link: str | None = None, inverse: Inverse | None = None) -> Any:
+    """A field mapped to an RDF property, described by the ontology (or ``extra`` alone).
+
+    ``link``: the GraphQL type of a field whose resolver may return an awaitable: one following
+    ``predicate`` to other nodes, or serving ``inverse``.
+    """
     try:
         description = describe(predicate, extra)
     except KeyError:
         if not extra:
             raise
         description = extra
-    return strawberry.field(description=description, metadata={"rdf": predicate}, **kwargs)
+    field = computed(description, returns=link, inverse=inverse, rdf=predicate)
+    field.follows = predicate if link and inverse is None else None
+    return field
 
 
 # --- pagination ---------------------------------------------------------------------------------
@@ -74,10 +218,35 @@ class Edge(Generic[T]):
 
 @strawberry.type(description="A page of a list: totalCount, nodes or edges, and pageInfo.")
 class Connection(Generic[T]):
-    total_count: int = strawberry.field(description="How many items the whole list has.")
-    edges: list[Edge[T]] = strawberry.field(description="The page's items with their cursors.")
-    nodes: list[T] = strawberry.field(description="The page's items.")
-    page_info: PageInfo = strawberry.field(description="Where the page stands in the list.")
+    #: The page's items, and the position of the first in the list.
+    items: strawberry.Private[list[T]]
+    offset: strawberry.Private[int]
+    #: The list's length, counted only when a client asks for it.
+    count: strawberry.Private[Callable[[], int]]
+    #: Whether items follow the page.
+    more: strawberry.Private[bool]
+
+    @computed("How many items the whole list has.")
+    def total_count(self) -> int:
+        return self.count()
+
+    @computed("The page's items with their cursors.")
+    def edges(self) -> list[Edge[T]]:
+        return [Edge(cursor=encode_cursor(self.offset + i), node=n) for i, n in enumerate(self.items)]
+
+    @computed("The page's items.")
+    def nodes(self) -> list[T]:
+        return self.items
+
+    @computed("Where the page stands in the list.")
+    def page_info(self) -> PageInfo:
+        last = self.offset + len(self.items) - 1
+        return PageInfo(
+            has_next_page=self.more,
+            has_previous_page=self.offset > 0,
+            start_cursor=encode_cursor(self.offset) if self.items else None,
+            end_cursor=encode_cursor(last) if self.items else None,
+        )
 
 
 def encode_cursor(offset: int) -> str:
@@ -102,56 +271,296 @@ def page_window(first: int | None, after: str | None) -> tuple[int, int]:
     return limit, offset
 
 
-def make_connection(items: Sequence[T], total: int, offset: int, limit: int) -> Connection[T]:
-    """A connection over one page ``items`` that starts at ``offset`` of ``total``."""
+def make_connection(
+    items: Sequence[T],
+    total: int | Callable[[], int],
+    offset: int,
+    limit: int,
+    has_next: bool | None = None,
+) -> Connection[T]:
+    """A connection over one page ``items`` that starts at ``offset``.
+
+    ``total`` is the list's length, or a function counting it when a client asks; with a
+    function, ``has_next`` (whether items follow the page) must be given.
+    """
     page = list(items[:limit])
-    edges = [Edge(cursor=encode_cursor(offset + i), node=n) for i, n in enumerate(page)]
-    return Connection(
-        total_count=total,
-        edges=edges,
-        nodes=page,
-        page_info=PageInfo(
-            has_next_page=offset + len(page) < total,
-            has_previous_page=offset > 0,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
-    )
+    if isinstance(total, int):
+        size = total
+        return Connection(items=page, offset=offset, count=lambda: size, more=offset + len(page) < size)
+    if has_next is None:
+        raise ValueError("a connection counted on demand needs has_next")
+    return Connection(items=page, offset=offset, count=total, more=has_next)
 
 
 # --- loading ------------------------------------------------------------------------------------
 
 
+def _field_key(info: Info) -> tuple[object, ...]:
+    """The current field of the query: its response path and types, without list indices.
+
+    The same field on each node of a list (every reference's ``claims``) has one key.
+    """
+    key: list[object] = []
+    at: GraphQLPath | None = info.path
+    while at is not None:
+        if isinstance(at.key, str):
+            key += (at.key, at.typename)
+        at = at.prev
+    return tuple(key)
+
+
+def connection_plan(info: Info) -> Plan:
+    """The look-ahead plan of the current connection's nodes (made once per field of the query)."""
+    return info.context.plan(
+        ("connection", *_field_key(info)), lambda: plan(page_selections(info.selected_fields), FOLLOWS, LISTS)
+    )
+
+
+def selection_plan(info: Info) -> Plan:
+    """The look-ahead plan of the node(s) the current field returns."""
+    return plan((s for f in info.selected_fields for s in f.selections), FOLLOWS, LISTS)
+
+
+def read(info: Info, iris: Sequence[str], what: Plan) -> list[Node]:
+    """The nodes of ``iris`` (unknown ones dropped), in order, read now with what ``what`` selects."""
+    context = info.context
+    read_ahead(context, iris, what)
+    return nodes_of(context, [context.known.get(i) for i in iris])
+
+
+def read_ahead(context: Context, iris: Sequence[str], what: Plan) -> None:
+    """Read ``iris`` and what ``what`` selects below them into the cache, a level at a time.
+
+    At each level, one query describes the level's nodes with the nodes their links lead to;
+    then one query per inverse list (predicate and kinds) reads it for every node of the level
+    holding it, and the lists' pages make the next level. A list whose arguments cannot be read
+    here is left to its resolver.
+    """
+    level: list[tuple[Sequence[str], Plan]] = [(iris, what)]
+    while level:
+        nodes = list(dict.fromkeys(iri for group, _ in level for iri in group))
+        context.prefetch(nodes, frozenset().union(*(below.paths for _, below in level)))
+        wanted: dict[ReferrersKey, dict[str, None]] = {}
+        lists: list[tuple[Plan, list[tuple[str, ReferrersKey, bool]], tuple[int, int]]] = []
+        for holders, below in level:
+            for listed in below.lists:
+                try:
+                    kind, window = _arguments(listed.arguments)
+                except ValueError:
+                    continue
+                held = []
+                for iri in _reached(context, holders, listed.at):
+                    entity = context.known.get(iri)
+                    inverse = (
+                        None if entity is None else _inverse(_node_type(entity.types), listed.name, listed.on)
+                    )
+                    if inverse is not None:
+                        key = inverse.key(kind if inverse.by_kind else None)
+                        wanted.setdefault(key, {})[iri] = None
+                        held.append((iri, key, inverse.paged))
+                lists.append((listed.plan, held, window))
+        for key, holding in wanted.items():
+            context.read_referrers(key, list(holding))
+        level = []
+        for below, held, (limit, offset) in lists:
+            pages: dict[str, None] = {}
+            for iri, key, paged in held:
+                found = context.referred(key, iri) or []
+                pages.update(dict.fromkeys(found[offset : offset + limit] if paged else found))
+            if pages:
+                level.append((list(pages), below))
+
+
+def _reached(context: Context, iris: Iterable[str], path: tuple[str, ...]) -> list[str]:
+    """The IRIs reached from ``iris`` along ``path``, through the nodes read so far."""
+    current = list(dict.fromkeys(iris))
+    for predicate in path:
+        found: dict[str, None] = {}
+        for iri in current:
+            entity = context.known.get(iri)
+            if entity is not None:
+                found.update(dict.fromkeys(entity.iris(predicate)))
+        current = list(found)
+    return current
+
+
+def _arguments(arguments: Mapping[str, object]) -> tuple[ClaimKind | None, tuple[int, int]]:
+    """``kind`` and ``(limit, offset)`` from a list field's arguments as written in the query.
+
+    Literals come as text, variables as their values; ValueError if they cannot be read.
+    """
+    kind, first, after = arguments.get("kind"), arguments.get("first"), arguments.get("after")
+    if isinstance(kind, str):
+        kind = ClaimKind.__members__.get(kind)
+        if kind is None:
+            raise ValueError(arguments["kind"])
+    elif kind is not None and not isinstance(kind, ClaimKind):
+        raise ValueError(kind)
+    if not (first is None or isinstance(first, int | str)) or not (after is None or isinstance(after, str)):
+        raise ValueError(arguments)
+    try:
+        return kind, page_window(None if first is None else int(first), after)
+    except BadUserInputError as error:
+        raise ValueError(arguments) from error
+
+
+def nodes_of(context: Context, entities: Entities) -> list[Node]:
+    """The GraphQL objects of the entities found (None dropped), in order."""
+    return [wrap(e, context) for e in entities if e is not None]
+
+
 async def load_one(info: Info, iri: str | None) -> Node | None:
-    """The node for ``iri``, through the request's entity loader."""
+    """The node for ``iri``, from the request's cache or through its entity loader."""
     if iri is None:
         return None
-    entity = await info.context.entities.load(iri)
-    return None if entity is None else wrap(entity)
+    found = info.context.load([iri])
+    entities = found if isinstance(found, list) else await found
+    return next(iter(nodes_of(info.context, entities)), None)
 
 
-async def load_all(info: Info, iris: Sequence[str]) -> list[Node]:
-    """The nodes for ``iris`` (unknown ones dropped), in the order given."""
-    entities = await info.context.entities.load_many(list(iris))
-    return [wrap(e) for e in entities if e is not None]
+def inverse_page(
+    node: Node, info: Info, key: ReferrersKey, first: int | None, after: str | None
+) -> Resolved[Connection[Any]]:
+    """A page of the inverse list ``key`` of ``node``: at once when read ahead, else once loaded.
+
+    Sibling lists (the same field on each node of a list) are loaded in one batched query, and
+    so are their pages, with the nodes their selection links them to.
+    """
+    context, iri = node.context, node.entity.iri
+    listed = context.referred(key, iri)
+    if listed is not None:
+        return _page(info, listed, first, after)
+
+    async def later() -> Connection[Any]:
+        page = _page(info, await context.referrers(key).load(iri), first, after)
+        return page if isinstance(page, Connection) else await page
+
+    return later()
 
 
-async def nested_connection(
-    info: Info, iris: Sequence[str], first: int | None, after: str | None
-) -> Connection[Any]:
-    """A connection over a list of IRIs already known (inverse fields)."""
+def _page(info: Info, iris: Sequence[str], first: int | None, after: str | None) -> Resolved[Connection[Any]]:
     limit, offset = page_window(first, after)
-    nodes = await load_all(info, iris[offset : offset + limit])
-    return make_connection(nodes, len(iris), offset, limit)
+    context, page = info.context, iris[offset : offset + limit]
+    known = context.known
+    if all(i in known for i in page):  # read ahead: no plan needed
+        return make_connection(nodes_of(context, [known[i] for i in page]), len(iris), offset, limit)
+    found = context.load(page, connection_plan(info).paths)
+    return _then(
+        found, lambda entities: make_connection(nodes_of(context, entities), len(iris), offset, limit)
+    )
 
 
-def wrap(entity: Entity) -> Node:
+def inverse_nodes(node: Node, inverse: Inverse, kind: type[N]) -> Resolved[list[N]]:
+    """The nodes of ``kind`` in the inverse list ``inverse`` (not paged) of ``node``."""
+    context, iri, key = node.context, node.entity.iri, inverse.key()
+    listed = context.referred(key, iri)
+    if listed is not None:
+        return linked_iris(context, listed, kind)
+
+    async def later() -> list[N]:
+        found = linked_iris(context, await context.referrers(key).load(iri), kind)
+        return found if isinstance(found, list) else await found
+
+    return later()
+
+
+def claims_linking(
+    predicate: str, description: str, *, of: Any, kind: ClaimKind | None = None, kind_argument: bool = False
+) -> Any:
+    """A connection (``Connection[of]``) of the live claims linking to the node through ``predicate``.
+
+    Claims of ``kind``, or of any kind; with ``kind_argument``, a ``kind`` argument narrows them.
+    """
+    inverse = Inverse(predicate, ALL_CLAIM_KINDS if kind is None else (KIND_IRIS[kind],), kind_argument)
+    field = PlannedField(
+        python_name=None,
+        graphql_name=None,
+        type_annotation=_annotation(Connection[of]),
+        description=description,
+    )
+    field.inverse = inverse
+    if kind_argument:
+
+        def of_any_kind(
+            self: Node,
+            info: Info,
+            kind: ClaimKind | None = None,
+            first: int | None = None,
+            after: str | None = None,
+        ) -> object:
+            return inverse_page(self, info, inverse.key(kind), first, after)
+
+        return field(of_any_kind)
+
+    def listed(self: Node, info: Info, first: int | None = None, after: str | None = None) -> object:
+        return inverse_page(self, info, inverse.key(), first, after)
+
+    return field(listed)
+
+
+def wrap(entity: Entity, context: Context) -> Node:
     """The GraphQL object for an entity, chosen by its most specific rdf:type."""
-    types = entity.types
+    return _node_type(entity.types)(entity=entity, context=context)
+
+
+@lru_cache(maxsize=256)
+def _node_type(types: frozenset[str]) -> type[Node]:
     for class_iri, node_type in TYPE_FOR_CLASS:
         if class_iri in types:
-            return node_type(entity=entity)
-    return Resource(entity=entity)
+            return node_type
+    return Resource
+
+
+def _then(found: Resolved[list[R]], then: Callable[[list[R]], T]) -> Resolved[T]:
+    """``then`` applied to what ``found`` holds: at once if it is a list, once awaited if not."""
+    if isinstance(found, list):
+        return then(found)
+
+    async def later() -> T:
+        return then(await found)
+
+    return later()
+
+
+def linked(node: Node, predicate: str, kind: type[N]) -> Resolved[list[N]]:
+    """The nodes of ``kind`` that ``node`` links to through ``predicate``, in IRI order."""
+    return linked_iris(node.context, node.entity.iris(predicate), kind)
+
+
+def linked_first(node: Node, predicate: str, kind: type[N]) -> Resolved[N | None]:
+    """The first (in IRI order) node of ``kind`` that ``node`` links to through ``predicate``."""
+    return _then(linked(node, predicate, kind), lambda found: found[0] if found else None)
+
+
+def linked_one(node: Node, predicate: str, kind: type[N]) -> Resolved[N | None]:
+    """The node at the first IRI value of ``predicate``, if it is of ``kind`` (None if not)."""
+    iri = node.entity.iri_of(predicate)
+    if iri is None:
+        return None
+    context = node.context
+    if iri in context.known:  # the common case, answered without building lists
+        entity = context.known[iri]
+        found = None if entity is None else wrap(entity, context)
+        return found if isinstance(found, kind) else None
+    return _then(linked_iris(context, [iri], kind), lambda found: found[0] if found else None)
+
+
+def linked_iris(context: Context, iris: Sequence[str], kind: type[N]) -> Resolved[list[N]]:
+    """The nodes of ``kind`` among ``iris``, in the order given."""
+    found = context.load(iris)
+    if isinstance(found, list):
+        return [n for n in nodes_of(context, found) if isinstance(n, kind)]
+    return _then(found, lambda entities: [n for n in nodes_of(context, entities) if isinstance(n, kind)])
+
+
+_CONCEPTS: dict[type[Enum], dict[str, Enum]] = {}
+
+
+def concept(enum: type[Any], iri: str | None) -> Any:
+    """The member of a concept enum for ``iri``, or None (a lookup table built once per enum)."""
+    if enum not in _CONCEPTS:
+        _CONCEPTS[enum] = {member.iri: member for member in enum}
+    return None if iri is None else _CONCEPTS[enum].get(iri)
 
 
 # --- interfaces ---------------------------------------------------------------------------------
@@ -160,12 +569,28 @@ def wrap(entity: Entity) -> Node:
 @strawberry.interface(description="Anything with a global ID, fetchable with node(id:).")
 class Node:
     entity: strawberry.Private[Entity]
+    context: strawberry.Private[Context]
 
-    @strawberry.field(description="Global ID: opaque and stable; pass it to node(id:).")
+    @staticmethod
+    def resolve_type(
+        node: Node, info: GraphQLResolveInfo[Context], abstract_type: GraphQLAbstractType
+    ) -> str:
+        """The GraphQL type of a node returned as an interface: the one of its class.
+
+        Strawberry's default resolver tries casts and generic types first, for every node.
+        """
+        return TYPE_NAME[type(node)]
+
+    @classmethod
+    def is_type_of(cls, obj: object, info: GraphQLResolveInfo[Context]) -> bool:
+        """Whether ``obj`` may be served as this type (graphql-core asks for every object)."""
+        return isinstance(obj, cls)
+
+    @computed("Global ID: opaque and stable; pass it to node(id:).")
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id(type(self).__name__, self.entity.iri))
 
-    @strawberry.field(description="The node's IRI in the evidence graph.")
+    @computed("The node's IRI in the evidence graph.")
     def iri(self) -> str:
         return self.entity.iri
 
@@ -184,9 +609,9 @@ class Identified(Node):
     def alt_labels(self) -> list[str]:
         return self.entity.strings(SKOS + "altLabel")
 
-    @rdf(str(EV.identifier))
+    @rdf(ev.identifier)
     def identifiers(self) -> list[str]:
-        return self.entity.strings(str(EV.identifier))
+        return self.entity.strings(ev.identifier)
 
     @rdf(SKOS + "exactMatch", "IRIs of the same concept in standard terminologies.")
     def exact_matches(self) -> list[str]:
@@ -196,84 +621,87 @@ class Identified(Node):
     def close_matches(self) -> list[str]:
         return self.entity.iris(SKOS + "closeMatch")
 
-    @rdf(SKOS + "broader", "Broader concepts (e.g. pemphigoid for bullous pemphigoid).")
-    async def broader(self, info: Info) -> list[Identified]:
-        nodes = await load_all(info, self.entity.iris(SKOS + "broader"))
-        return [n for n in nodes if isinstance(n, Identified)]
+    @rdf(
+        SKOS + "broader",
+        "Broader concepts (e.g. pemphigoid for bullous pemphigoid).",
+        link="list[Identified]",
+    )
+    def broader(self) -> Resolved[list[Identified]]:
+        return linked(self, SKOS + "broader", Identified)
 
 
-@strawberry.interface(description=describe(str(EV.ClinicalStatement)))
+@strawberry.interface(description=describe(ev.ClinicalStatement))
 class Claim(Node):
-    @strawberry.field(description="The kind of claim.")
+    @computed("The kind of claim.")
     def kind(self) -> ClaimKind:
-        for kind in ClaimKind:
-            if kind.iri in self.entity.types:
+        types = self.entity.types
+        for iri, kind in KINDS:
+            if iri in types:
                 return kind
         raise ValueError(f"{self.entity.iri} has no claim kind")
 
-    @rdf(str(EV.drug))
-    async def drug(self, info: Info) -> Drug | None:
-        node = await load_one(info, self.entity.iri_of(str(EV.drug)))
-        return node if isinstance(node, Drug) else None
+    @rdf(ev.drug, link="Drug | None")
+    def drug(self) -> Resolved[Drug | None]:
+        return linked_one(self, ev.drug, Drug)
 
-    @rdf(str(EV.evidence))
-    async def evidence(self, info: Info) -> list[EvidenceItem]:
-        return [
-            n for n in await load_all(info, self.entity.iris(str(EV.evidence))) if isinstance(n, EvidenceItem)
-        ]
+    @rdf(ev.evidence, link="list[EvidenceItem]")
+    def evidence(self) -> Resolved[list[EvidenceItem]]:
+        return linked(self, ev.evidence, EvidenceItem)
 
-    @rdf(str(EV.citesAsEvidence))
-    async def references(self, info: Info) -> list[Reference]:
-        nodes = await load_all(info, self.entity.iris(str(EV.citesAsEvidence)))
-        refs = [n for n in nodes if isinstance(n, Reference)]
-        return sorted(refs, key=lambda r: r.entity.string(str(EV.citationNumber)) or r.entity.iri)
+    @rdf(ev.citesAsEvidence, link="list[Reference]")
+    def references(self) -> Resolved[list[Reference]]:
+        return _then(
+            linked(self, ev.citesAsEvidence, Reference),
+            lambda refs: sorted(refs, key=lambda r: r.entity.string(ev.citationNumber) or r.entity.iri),
+        )
 
-    @rdf(str(PROV) + "wasDerivedFrom", "The source document the claim was curated from.")
-    async def source(self, info: Info) -> SourceDocument | None:
-        node = await load_one(info, self.entity.iri_of(str(PROV) + "wasDerivedFrom"))
-        return node if isinstance(node, SourceDocument) else None
+    @rdf(
+        PROV_NS + "wasDerivedFrom",
+        "The source document the claim was curated from.",
+        link="SourceDocument | None",
+    )
+    def source(self) -> Resolved[SourceDocument | None]:
+        return linked_one(self, PROV_NS + "wasDerivedFrom", SourceDocument)
 
-    @rdf(str(EV.section))
+    @rdf(ev.section)
     def section(self) -> str | None:
-        return self.entity.string(str(EV.section))
+        return self.entity.string(ev.section)
 
-    @rdf(str(EV.negated))
+    @rdf(ev.negated)
     def negated(self) -> bool:
-        return self.entity.flag(str(EV.negated))
+        return self.entity.flag(ev.negated)
 
-    @rdf(str(EV.evidenceGrade))
-    async def grade(self, info: Info) -> Grade | None:
-        node = await load_one(info, self.entity.iri_of(str(EV.evidenceGrade)))
-        return node if isinstance(node, Grade) else None
+    @rdf(ev.evidenceGrade, link="Grade | None")
+    def grade(self) -> Resolved[Grade | None]:
+        return linked_one(self, ev.evidenceGrade, Grade)
 
-    @rdf(str(EV.recommendationStrength))
-    async def recommendation_strength(self, info: Info) -> Grade | None:
-        node = await load_one(info, self.entity.iri_of(str(EV.recommendationStrength)))
-        return node if isinstance(node, Grade) else None
+    @rdf(ev.recommendationStrength, link="Grade | None")
+    def recommendation_strength(self) -> Resolved[Grade | None]:
+        return linked_one(self, ev.recommendationStrength, Grade)
 
-    @rdf(str(EV.printedGrade))
+    @rdf(ev.printedGrade)
     def printed_grade(self) -> str | None:
-        return self.entity.string(str(EV.printedGrade))
+        return self.entity.string(ev.printedGrade)
 
-    @rdf(str(EV.gradeInferred))
+    @rdf(ev.gradeInferred)
     def grade_inferred(self) -> bool:
-        return self.entity.flag(str(EV.gradeInferred))
+        return self.entity.flag(ev.gradeInferred)
 
-    @rdf(str(EV.curationNote))
+    @rdf(ev.curationNote)
     def curation_notes(self) -> list[str]:
-        return self.entity.strings(str(EV.curationNote))
+        return self.entity.strings(ev.curationNote)
 
-    @rdf(str(EV.population))
+    @rdf(ev.population)
     def population(self) -> str | None:
-        return self.entity.string(str(EV.population))
+        return self.entity.string(ev.population)
 
-    @rdf(str(EV.condition), "Every condition the claim names.")
-    async def conditions(self, info: Info) -> list[Condition]:
-        return await _conditions(info, self.entity)
+    @rdf(ev.condition, "Every condition the claim names.", link="list[Condition]")
+    def conditions(self) -> Resolved[list[Condition]]:
+        return linked(self, ev.condition, Condition)
 
-    @rdf(str(PROV) + "wasAttributedTo", "IRI of the agent who curated or last changed the claim.")
+    @rdf(PROV_NS + "wasAttributedTo", "IRI of the agent who curated or last changed the claim.")
     def attributed_to(self) -> str | None:
-        return self.entity.iri_of(str(PROV) + "wasAttributedTo")
+        return self.entity.iri_of(PROV_NS + "wasAttributedTo")
 
     @rdf(DCTERMS + "created", "When the claim was first recorded (ISO 8601).")
     def created(self) -> str | None:
@@ -283,155 +711,139 @@ class Claim(Node):
     def modified(self) -> str | None:
         return self.entity.string(DCTERMS + "modified")
 
-    @rdf(str(PROV) + "invalidatedAtTime", "When the claim was retracted; null while it stands.")
+    @rdf(PROV_NS + "invalidatedAtTime", "When the claim was retracted; null while it stands.")
     def retracted_at(self) -> str | None:
-        return self.entity.string(str(PROV) + "invalidatedAtTime")
+        return self.entity.string(PROV_NS + "invalidatedAtTime")
 
-    @rdf(str(EV.retractionReason))
+    @rdf(ev.retractionReason)
     def retraction_reason(self) -> str | None:
-        return self.entity.string(str(EV.retractionReason))
+        return self.entity.string(ev.retractionReason)
 
-    @rdf(str(EV.retractedBy), "IRI of the agent who retracted the claim.")
+    @rdf(ev.retractedBy, "IRI of the agent who retracted the claim.")
     def retracted_by(self) -> str | None:
-        return self.entity.iri_of(str(EV.retractedBy))
-
-
-async def _conditions(info: Info, entity: Entity) -> list[Condition]:
-    return [n for n in await load_all(info, entity.iris(str(EV.condition))) if isinstance(n, Condition)]
-
-
-async def _drugs(info: Info, entity: Entity, predicate: str) -> list[Drug]:
-    return [n for n in await load_all(info, entity.iris(predicate)) if isinstance(n, Drug)]
+        return self.entity.iri_of(ev.retractedBy)
 
 
 def _concepts(entity: Entity, predicate: str, enum: Any) -> list[Any]:
-    found = (enum.from_iri(i) for i in entity.iris(predicate))
+    found = (concept(enum, i) for i in entity.iris(predicate))
     return [m for m in found if m is not None]
 
 
 # --- claim kinds --------------------------------------------------------------------------------
 
 
-@strawberry.type(description=describe(str(EV.IndicationStatement)))
+@strawberry.type(description=describe(ev.IndicationStatement))
 class IndicationStatement(Claim):
-    @rdf(str(EV.condition))
-    async def condition(self, info: Info) -> Condition | None:
-        found = await _conditions(info, self.entity)
-        return found[0] if found else None
+    @rdf(ev.condition, link="Condition | None")
+    def condition(self) -> Resolved[Condition | None]:
+        return linked_first(self, ev.condition, Condition)
 
-    @rdf(str(EV.licensingStatus))
+    @rdf(ev.licensingStatus)
     def licensing_status(self) -> LicensingStatus | None:
-        return LicensingStatus.from_iri(self.entity.iri_of(str(EV.licensingStatus)))  # type: ignore[return-value]
+        return concept(LicensingStatus, self.entity.iri_of(ev.licensingStatus))  # type: ignore[no-any-return]
 
-    @strawberry.field(description="True when licensed, false when unlicensed, null when not stated.")
+    @computed("True when licensed, false when unlicensed, null when not stated.")
     def licensed(self) -> bool | None:
-        status = self.entity.iri_of(str(EV.licensingStatus))
-        return None if status is None else status == str(EV.Licensed)
+        status = self.entity.iri_of(ev.licensingStatus)
+        return None if status is None else status == ev.Licensed
 
-    @rdf(str(EV.licensingJurisdiction), "NOT_STATED when the source does not name a regulator.")
+    @rdf(ev.licensingJurisdiction, "NOT_STATED when the source does not name a regulator.")
     def licensing_jurisdiction(self) -> str | None:
-        iri = self.entity.iri_of(str(EV.licensingJurisdiction))
-        return None if iri is None else ("NOT_STATED" if iri == str(EV.JurisdictionNotStated) else iri)
+        iri = self.entity.iri_of(ev.licensingJurisdiction)
+        return None if iri is None else ("NOT_STATED" if iri == ev.JurisdictionNotStated else iri)
 
-    @rdf(str(EV.therapyRole))
+    @rdf(ev.therapyRole)
     def therapy_roles(self) -> list[TherapyRole]:
-        return _concepts(self.entity, str(EV.therapyRole), TherapyRole)
+        return _concepts(self.entity, ev.therapyRole, TherapyRole)
 
 
-@strawberry.type(description=describe(str(EV.ContraindicationStatement)))
+@strawberry.type(description=describe(ev.ContraindicationStatement))
 class ContraindicationStatement(Claim):
-    @rdf(str(EV.severity))
+    @rdf(ev.severity)
     def severity(self) -> Severity | None:
-        return Severity.from_iri(self.entity.iri_of(str(EV.severity)))  # type: ignore[return-value]
+        return concept(Severity, self.entity.iri_of(ev.severity))  # type: ignore[no-any-return]
 
-    @rdf(str(EV.condition))
-    async def condition(self, info: Info) -> Condition | None:
-        found = await _conditions(info, self.entity)
-        return found[0] if found else None
+    @rdf(ev.condition, link="Condition | None")
+    def condition(self) -> Resolved[Condition | None]:
+        return linked_first(self, ev.condition, Condition)
 
-    @rdf(str(EV.coMedication))
-    async def co_medication(self, info: Info) -> Drug | None:
-        found = await _drugs(info, self.entity, str(EV.coMedication))
-        return found[0] if found else None
+    @rdf(ev.coMedication, link="Drug | None")
+    def co_medication(self) -> Resolved[Drug | None]:
+        return linked_first(self, ev.coMedication, Drug)
 
-    @rdf(str(EV.exception))
+    @rdf(ev.exception)
     def exceptions(self) -> list[str]:
-        return self.entity.strings(str(EV.exception))
+        return self.entity.strings(ev.exception)
 
 
-@strawberry.type(description=describe(str(EV.InteractionStatement)))
+@strawberry.type(description=describe(ev.InteractionStatement))
 class InteractionStatement(Claim):
-    @rdf(str(EV.interactant))
-    async def interactant(self, info: Info) -> Drug | None:
-        found = await _drugs(info, self.entity, str(EV.interactant))
-        return found[0] if found else None
+    @rdf(ev.interactant, link="Drug | None")
+    def interactant(self) -> Resolved[Drug | None]:
+        return linked_first(self, ev.interactant, Drug)
 
-    @rdf(str(EV.effect))
+    @rdf(ev.effect)
     def effect(self) -> str | None:
-        return self.entity.string(str(EV.effect))
+        return self.entity.string(ev.effect)
 
-    @rdf(str(EV.mechanismText))
+    @rdf(ev.mechanismText)
     def mechanism(self) -> str | None:
-        return self.entity.string(str(EV.mechanismText))
+        return self.entity.string(ev.mechanismText)
 
 
-@strawberry.type(description=describe(str(EV.PharmacogenomicStatement)))
+@strawberry.type(description=describe(ev.PharmacogenomicStatement))
 class PharmacogenomicStatement(Claim):
-    @rdf(str(EV.gene))
-    async def gene(self, info: Info) -> Gene | None:
-        node = await load_one(info, self.entity.iri_of(str(EV.gene)))
-        return node if isinstance(node, Gene) else None
+    @rdf(ev.gene, link="Gene | None")
+    def gene(self) -> Resolved[Gene | None]:
+        return linked_one(self, ev.gene, Gene)
 
-    @rdf(str(EV.phenotype))
-    async def phenotypes(self, info: Info) -> list[Phenotype]:
-        return [
-            n for n in await load_all(info, self.entity.iris(str(EV.phenotype))) if isinstance(n, Phenotype)
-        ]
+    @rdf(ev.phenotype, link="list[Phenotype]")
+    def phenotypes(self) -> Resolved[list[Phenotype]]:
+        return linked(self, ev.phenotype, Phenotype)
 
-    @rdf(str(EV.pgxAction))
+    @rdf(ev.pgxAction)
     def actions(self) -> list[PharmacogenomicAction]:
-        return _concepts(self.entity, str(EV.pgxAction), PharmacogenomicAction)
+        return _concepts(self.entity, ev.pgxAction, PharmacogenomicAction)
 
-    @rdf(str(EV.risk))
-    async def risks(self, info: Info) -> list[Condition]:
-        return [n for n in await load_all(info, self.entity.iris(str(EV.risk))) if isinstance(n, Condition)]
+    @rdf(ev.risk, link="list[Condition]")
+    def risks(self) -> Resolved[list[Condition]]:
+        return linked(self, ev.risk, Condition)
 
 
-@strawberry.type(description=describe(str(EV.MonitoringStatement)))
+@strawberry.type(description=describe(ev.MonitoringStatement))
 class MonitoringStatement(Claim):
-    @rdf(str(EV.monitoredParameter))
+    @rdf(ev.monitoredParameter)
     def monitored_parameter(self) -> str | None:
-        return self.entity.string(str(EV.monitoredParameter))
+        return self.entity.string(ev.monitoredParameter)
 
-    @rdf(str(EV.monitoringTiming))
+    @rdf(ev.monitoringTiming)
     def timing(self) -> str | None:
-        return self.entity.string(str(EV.monitoringTiming))
+        return self.entity.string(ev.monitoringTiming)
 
 
-@strawberry.type(description=describe(str(EV.PracticePointStatement)))
+@strawberry.type(description=describe(ev.PracticePointStatement))
 class PracticePointStatement(Claim):
-    @rdf(str(EV.relatedDrug))
-    async def related_drugs(self, info: Info) -> list[Drug]:
-        return await _drugs(info, self.entity, str(EV.relatedDrug))
+    @rdf(ev.relatedDrug, link="list[Drug]")
+    def related_drugs(self) -> Resolved[list[Drug]]:
+        return linked(self, ev.relatedDrug, Drug)
 
 
-@strawberry.type(description=describe(str(EV.MechanismStatement)))
+@strawberry.type(description=describe(ev.MechanismStatement))
 class MechanismStatement(Claim):
-    @rdf(str(EV.metabolite))
-    async def metabolites(self, info: Info) -> list[Substance]:
-        nodes = await load_all(info, self.entity.iris(str(EV.metabolite)))
-        return [n for n in nodes if isinstance(n, Substance)]
+    @rdf(ev.metabolite, link="list[Substance]")
+    def metabolites(self) -> Resolved[list[Substance]]:
+        return linked(self, ev.metabolite, Substance)
 
-    @rdf(str(EV.enzyme))
-    async def enzymes(self, info: Info) -> list[Gene]:
-        return [n for n in await load_all(info, self.entity.iris(str(EV.enzyme))) if isinstance(n, Gene)]
+    @rdf(ev.enzyme, link="list[Gene]")
+    def enzymes(self) -> Resolved[list[Gene]]:
+        return linked(self, ev.enzyme, Gene)
 
-    @rdf(str(EV.risk))
-    async def risks(self, info: Info) -> list[Condition]:
-        return [n for n in await load_all(info, self.entity.iris(str(EV.risk))) if isinstance(n, Condition)]
+    @rdf(ev.risk, link="list[Condition]")
+    def risks(self) -> Resolved[list[Condition]]:
+        return linked(self, ev.risk, Condition)
 
 
-@strawberry.type(description=describe(str(EV.PracticePatternStatement)))
+@strawberry.type(description=describe(ev.PracticePatternStatement))
 class PracticePatternStatement(Claim):
     pass
 
@@ -439,48 +851,47 @@ class PracticePatternStatement(Claim):
 # --- evidence -----------------------------------------------------------------------------------
 
 
-@strawberry.type(description=describe(str(EV.EvidenceItem)))
+@strawberry.type(description=describe(ev.EvidenceItem))
 class EvidenceItem(Node):
-    @rdf(str(EV.text))
+    @rdf(ev.text)
     def text(self) -> str | None:
-        return self.entity.string(str(EV.text))
+        return self.entity.string(ev.text)
 
-    @rdf(str(EV.citationMarkers))
+    @rdf(ev.citationMarkers)
     def citation_markers(self) -> str | None:
-        return self.entity.string(str(EV.citationMarkers))
+        return self.entity.string(ev.citationMarkers)
 
-    @rdf(str(EV.citesAsEvidence))
-    async def references(self, info: Info) -> list[Reference]:
-        nodes = await load_all(info, self.entity.iris(str(EV.citesAsEvidence)))
-        return [n for n in nodes if isinstance(n, Reference)]
+    @rdf(ev.citesAsEvidence, link="list[Reference]")
+    def references(self) -> Resolved[list[Reference]]:
+        return linked(self, ev.citesAsEvidence, Reference)
 
-    @rdf(str(EV.studyDesign))
+    @rdf(ev.studyDesign)
     def study_designs(self) -> list[StudyDesign]:
-        return _concepts(self.entity, str(EV.studyDesign), StudyDesign)
+        return _concepts(self.entity, ev.studyDesign, StudyDesign)
 
-    @rdf(str(EV.figure))
-    async def figures(self, info: Info) -> list[Figure]:
-        return [n for n in await load_all(info, self.entity.iris(str(EV.figure))) if isinstance(n, Figure)]
+    @rdf(ev.figure, link="list[Figure]")
+    def figures(self) -> Resolved[list[Figure]]:
+        return linked(self, ev.figure, Figure)
 
-    @rdf(str(EV.comparator))
-    async def comparators(self, info: Info) -> list[Drug]:
-        return await _drugs(info, self.entity, str(EV.comparator))
+    @rdf(ev.comparator, link="list[Drug]")
+    def comparators(self) -> Resolved[list[Drug]]:
+        return linked(self, ev.comparator, Drug)
 
-    @rdf(str(EV.combinedWith))
-    async def combined_with(self, info: Info) -> list[Drug]:
-        return await _drugs(info, self.entity, str(EV.combinedWith))
+    @rdf(ev.combinedWith, link="list[Drug]")
+    def combined_with(self) -> Resolved[list[Drug]]:
+        return linked(self, ev.combinedWith, Drug)
 
-    @rdf(str(EV.population))
+    @rdf(ev.population)
     def population(self) -> str | None:
-        return self.entity.string(str(EV.population))
+        return self.entity.string(ev.population)
 
-    @rdf(str(EV.duration))
+    @rdf(ev.duration)
     def duration(self) -> str | None:
-        return self.entity.string(str(EV.duration))
+        return self.entity.string(ev.duration)
 
-    @rdf(str(EV.finding))
+    @rdf(ev.finding)
     def finding(self) -> str | None:
-        return self.entity.string(str(EV.finding))
+        return self.entity.string(ev.finding)
 
 
 def _decimal(entity: Entity, predicate: str) -> float | None:
@@ -493,61 +904,61 @@ def _integer(entity: Entity, predicate: str) -> int | None:
     return None if value is None else int(value)
 
 
-@strawberry.type(description=describe(str(EV.Figure)))
+@strawberry.type(description=describe(ev.Figure))
 class Figure(Node):
-    @rdf(str(EV.printedValue))
+    @rdf(ev.printedValue)
     def printed_value(self) -> str | None:
-        return self.entity.string(str(EV.printedValue))
+        return self.entity.string(ev.printedValue)
 
-    @rdf(str(EV.quantityKind))
+    @rdf(ev.quantityKind)
     def quantity_kind(self) -> QuantityKind | None:
-        return QuantityKind.from_iri(self.entity.iri_of(str(EV.quantityKind)))  # type: ignore[return-value]
+        return concept(QuantityKind, self.entity.iri_of(ev.quantityKind))  # type: ignore[no-any-return]
 
-    @rdf(str(EV.value))
+    @rdf(ev.value)
     def value(self) -> float | None:
-        return _decimal(self.entity, str(EV.value))
+        return _decimal(self.entity, ev.value)
 
-    @rdf(str(EV.minValue))
+    @rdf(ev.minValue)
     def min_value(self) -> float | None:
-        return _decimal(self.entity, str(EV.minValue))
+        return _decimal(self.entity, ev.minValue)
 
-    @rdf(str(EV.maxValue))
+    @rdf(ev.maxValue)
     def max_value(self) -> float | None:
-        return _decimal(self.entity, str(EV.maxValue))
+        return _decimal(self.entity, ev.maxValue)
 
-    @rdf(str(EV.numerator))
+    @rdf(ev.numerator)
     def numerator(self) -> int | None:
-        return _integer(self.entity, str(EV.numerator))
+        return _integer(self.entity, ev.numerator)
 
-    @rdf(str(EV.denominator))
+    @rdf(ev.denominator)
     def denominator(self) -> int | None:
-        return _integer(self.entity, str(EV.denominator))
+        return _integer(self.entity, ev.denominator)
 
-    @rdf(str(EV.approximate))
+    @rdf(ev.approximate)
     def approximate(self) -> bool:
-        return self.entity.flag(str(EV.approximate))
+        return self.entity.flag(ev.approximate)
 
 
 # --- references and sources ---------------------------------------------------------------------
 
 
-@strawberry.type(description=describe(str(EV.Reference)))
+@strawberry.type(description=describe(ev.Reference))
 class Reference(Node):
-    @rdf(str(EV.citationNumber))
+    @rdf(ev.citationNumber)
     def citation_number(self) -> int | None:
-        return _integer(self.entity, str(EV.citationNumber))
+        return _integer(self.entity, ev.citationNumber)
 
     @rdf(DCTERMS + "title", "Title as printed; null when the source does not name the reference.")
     def title(self) -> str | None:
         return self.entity.string(DCTERMS + "title")
 
-    @rdf(str(EV.referenceType))
+    @rdf(ev.referenceType)
     def reference_type(self) -> str | None:
-        return self.entity.string(str(EV.referenceType))
+        return self.entity.string(ev.referenceType)
 
-    @rdf(str(EV.containerTitle))
+    @rdf(ev.containerTitle)
     def container_title(self) -> str | None:
-        return self.entity.string(str(EV.containerTitle))
+        return self.entity.string(ev.containerTitle)
 
     @rdf(DCTERMS + "issued", "Year of publication.")
     def year(self) -> str | None:
@@ -557,57 +968,59 @@ class Reference(Node):
     def creators(self) -> list[str]:
         return [text(v) for v in self.entity.all(DCTERMS + "creator")]
 
-    @rdf(str(BIBO) + "volume", "Journal volume.")
+    @rdf(BIBO_NS + "volume", "Journal volume.")
     def volume(self) -> str | None:
-        return self.entity.string(str(BIBO) + "volume")
+        return self.entity.string(BIBO_NS + "volume")
 
-    @rdf(str(BIBO) + "issue", "Journal issue.")
+    @rdf(BIBO_NS + "issue", "Journal issue.")
     def issue(self) -> str | None:
-        return self.entity.string(str(BIBO) + "issue")
+        return self.entity.string(BIBO_NS + "issue")
 
-    @rdf(str(BIBO) + "pageStart", "First page.")
+    @rdf(BIBO_NS + "pageStart", "First page.")
     def page_start(self) -> str | None:
-        return self.entity.string(str(BIBO) + "pageStart")
+        return self.entity.string(BIBO_NS + "pageStart")
 
-    @rdf(str(BIBO) + "pageEnd", "Last page.")
+    @rdf(BIBO_NS + "pageEnd", "Last page.")
     def page_end(self) -> str | None:
-        return self.entity.string(str(BIBO) + "pageEnd")
+        return self.entity.string(BIBO_NS + "pageEnd")
 
-    @rdf(str(BIBO) + "pmid", "PubMed ID.")
+    @rdf(BIBO_NS + "pmid", "PubMed ID.")
     def pmid(self) -> str | None:
-        return self.entity.string(str(BIBO) + "pmid")
+        return self.entity.string(BIBO_NS + "pmid")
 
-    @rdf(str(BIBO) + "doi", "DOI.")
+    @rdf(BIBO_NS + "doi", "DOI.")
     def doi(self) -> str | None:
-        return self.entity.string(str(BIBO) + "doi")
+        return self.entity.string(BIBO_NS + "doi")
 
-    @rdf(str(EV.unresolved))
+    @rdf(ev.unresolved)
     def unresolved(self) -> bool:
-        return self.entity.flag(str(EV.unresolved))
+        return self.entity.flag(ev.unresolved)
 
-    @rdf(str(EV.markerMappingInferred))
+    @rdf(ev.markerMappingInferred)
     def marker_mapping_inferred(self) -> bool:
-        return self.entity.flag(str(EV.markerMappingInferred))
+        return self.entity.flag(ev.markerMappingInferred)
 
-    @rdf(str(EV.curationNote))
+    @rdf(ev.curationNote)
     def curation_notes(self) -> list[str]:
-        return self.entity.strings(str(EV.curationNote))
+        return self.entity.strings(ev.curationNote)
 
-    @rdf(DCTERMS + "isPartOf", "The source document whose reference list holds this reference.")
-    async def source(self, info: Info) -> SourceDocument | None:
-        node = await load_one(info, self.entity.iri_of(DCTERMS + "isPartOf"))
-        return node if isinstance(node, SourceDocument) else None
+    @rdf(
+        DCTERMS + "isPartOf",
+        "The source document whose reference list holds this reference.",
+        link="SourceDocument | None",
+    )
+    def source(self) -> Resolved[SourceDocument | None]:
+        return linked_one(self, DCTERMS + "isPartOf", SourceDocument)
 
-    @strawberry.field(description="The claims that cite this reference (inverse of citesAsEvidence).")
-    async def claims(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Claim]:
-        claim_kinds = tuple(k.iri for k in ClaimKind)  # evidence items cite references too
-        iris = await info.context.referrers(str(EV.citesAsEvidence), claim_kinds).load(self.entity.iri)
-        return await nested_connection(info, iris, first, after)
+    # claims only (evidence items cite references too), and no kind argument
+    claims = claims_linking(
+        ev.citesAsEvidence,
+        "The claims that cite this reference (inverse of citesAsEvidence).",
+        of=Claim,
+    )
 
 
-@strawberry.type(description=describe(str(EV.SourceDocument)))
+@strawberry.type(description=describe(ev.SourceDocument))
 class SourceDocument(Node):
     @rdf(DCTERMS + "title", "Title of the document.")
     def title(self) -> str | None:
@@ -621,167 +1034,133 @@ class SourceDocument(Node):
     def publisher(self) -> str | None:
         return self.entity.string(DCTERMS + "publisher")
 
-    @rdf(str(EV.editorialStatus))
+    @rdf(ev.editorialStatus)
     def editorial_status(self) -> str | None:
-        return self.entity.string(str(EV.editorialStatus))
+        return self.entity.string(ev.editorialStatus)
 
-    @rdf(DCTERMS + "hasPart", "The document's numbered references.")
-    async def references(self, info: Info) -> list[Reference]:
-        iris = await info.context.referrers(DCTERMS + "isPartOf", str(EV.Reference)).load(self.entity.iri)
-        refs = [n for n in await load_all(info, iris) if isinstance(n, Reference)]
-        return sorted(refs, key=lambda r: _integer(r.entity, str(EV.citationNumber)) or 0)
+    @rdf(
+        DCTERMS + "hasPart", "The document's numbered references.", link="list[Reference]", inverse=REFERENCES
+    )
+    def references(self) -> Resolved[list[Reference]]:
+        return _then(
+            inverse_nodes(self, REFERENCES, Reference),
+            lambda refs: sorted(refs, key=lambda r: _integer(r.entity, ev.citationNumber) or 0),
+        )
 
 
 # --- things claims are about --------------------------------------------------------------------
 
 
-async def _claims_about(
-    info: Info, iri: str, predicate: str, kind: ClaimKind | None, *, first: int | None, after: str | None
-) -> Connection[Any]:
-    kinds = (kind.iri,) if kind else tuple(k.iri for k in ClaimKind)
-    iris = await info.context.referrers(predicate, kinds).load(iri)
-    return await nested_connection(info, iris, first, after)
-
-
-@strawberry.type(description=describe(str(EV.Substance)))
+@strawberry.type(description=describe(ev.Substance))
 class Substance(Identified):
     pass
 
 
-@strawberry.type(description=describe(str(EV.Drug)))
+@strawberry.type(description=describe(ev.Drug))
 class Drug(Substance):
-    @rdf(str(EV.drugClassLabel))
+    @rdf(ev.drugClassLabel)
     def drug_classes(self) -> list[str]:
-        return self.entity.strings(str(EV.drugClassLabel))
+        return self.entity.strings(ev.drugClassLabel)
 
-    @strawberry.field(description="Claims about this drug, optionally of one kind.")
-    async def claims(
-        self, info: Info, kind: ClaimKind | None = None, first: int | None = None, after: str | None = None
-    ) -> Connection[Claim]:
-        return await _claims_about(info, self.entity.iri, str(EV.drug), kind, first=first, after=after)
-
-    @strawberry.field(description="Indications of this drug.")
-    async def indications(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[IndicationStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.INDICATION, first=first, after=after
-        )
-
-    @strawberry.field(description="Contraindications of this drug.")
-    async def contraindications(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[ContraindicationStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.CONTRAINDICATION, first=first, after=after
-        )
-
-    @strawberry.field(description="Interactions (and documented absences of interaction) of this drug.")
-    async def interactions(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[InteractionStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.INTERACTION, first=first, after=after
-        )
-
-    @strawberry.field(description="Pharmacogenomic rules for this drug.")
-    async def pharmacogenomics(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[PharmacogenomicStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.PHARMACOGENOMIC, first=first, after=after
-        )
-
-    @strawberry.field(description="Monitoring requirements for this drug.")
-    async def monitoring(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[MonitoringStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.MONITORING, first=first, after=after
-        )
-
-    @strawberry.field(description="Practice points and pitfalls for this drug.")
-    async def practice_points(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[PracticePointStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.PRACTICE_POINT, first=first, after=after
-        )
-
-    @strawberry.field(description="Mechanism and metabolism statements for this drug.")
-    async def mechanisms(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[MechanismStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.MECHANISM, first=first, after=after
-        )
-
-    @strawberry.field(description="Practice-pattern and survey findings for this drug.")
-    async def practice_patterns(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[PracticePatternStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.drug), ClaimKind.PRACTICE_PATTERN, first=first, after=after
-        )
+    claims = claims_linking(
+        ev.drug, "Claims about this drug, optionally of one kind.", of=Claim, kind_argument=True
+    )
+    indications = claims_linking(
+        ev.drug, "Indications of this drug.", of=IndicationStatement, kind=ClaimKind.INDICATION
+    )
+    contraindications = claims_linking(
+        ev.drug,
+        "Contraindications of this drug.",
+        of=ContraindicationStatement,
+        kind=ClaimKind.CONTRAINDICATION,
+    )
+    interactions = claims_linking(
+        ev.drug,
+        "Interactions (and documented absences of interaction) of this drug.",
+        of=InteractionStatement,
+        kind=ClaimKind.INTERACTION,
+    )
+    pharmacogenomics = claims_linking(
+        ev.drug,
+        "Pharmacogenomic rules for this drug.",
+        of=PharmacogenomicStatement,
+        kind=ClaimKind.PHARMACOGENOMIC,
+    )
+    monitoring = claims_linking(
+        ev.drug, "Monitoring requirements for this drug.", of=MonitoringStatement, kind=ClaimKind.MONITORING
+    )
+    practice_points = claims_linking(
+        ev.drug,
+        "Practice points and pitfalls for this drug.",
+        of=PracticePointStatement,
+        kind=ClaimKind.PRACTICE_POINT,
+    )
+    mechanisms = claims_linking(
+        ev.drug,
+        "Mechanism and metabolism statements for this drug.",
+        of=MechanismStatement,
+        kind=ClaimKind.MECHANISM,
+    )
+    practice_patterns = claims_linking(
+        ev.drug,
+        "Practice-pattern and survey findings for this drug.",
+        of=PracticePatternStatement,
+        kind=ClaimKind.PRACTICE_PATTERN,
+    )
 
 
-@strawberry.type(description=describe(str(EV.DrugClass)))
+@strawberry.type(description=describe(ev.DrugClass))
 class DrugClass(Drug):
     pass
 
 
-@strawberry.type(description=describe(str(EV.Condition)))
+@strawberry.type(description=describe(ev.Condition))
 class Condition(Identified):
-    @strawberry.field(description="True for patient states such as pregnancy and breastfeeding.")
+    @computed("True for patient states such as pregnancy and breastfeeding.")
     def patient_state(self) -> bool:
-        return str(EV.PatientState) in self.entity.types
+        return ev.PatientState in self.entity.types
 
-    @strawberry.field(description="Indications for this condition (inverse of condition).")
-    async def indications(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[IndicationStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.condition), ClaimKind.INDICATION, first=first, after=after
-        )
-
-    @strawberry.field(description="Contraindications naming this condition.")
-    async def contraindications(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[ContraindicationStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.condition), ClaimKind.CONTRAINDICATION, first=first, after=after
-        )
-
-    @strawberry.field(description="Every claim naming this condition, optionally of one kind.")
-    async def claims(
-        self, info: Info, kind: ClaimKind | None = None, first: int | None = None, after: str | None = None
-    ) -> Connection[Claim]:
-        return await _claims_about(info, self.entity.iri, str(EV.condition), kind, first=first, after=after)
+    indications = claims_linking(
+        ev.condition,
+        "Indications for this condition (inverse of condition).",
+        of=IndicationStatement,
+        kind=ClaimKind.INDICATION,
+    )
+    contraindications = claims_linking(
+        ev.condition,
+        "Contraindications naming this condition.",
+        of=ContraindicationStatement,
+        kind=ClaimKind.CONTRAINDICATION,
+    )
+    claims = claims_linking(
+        ev.condition,
+        "Every claim naming this condition, optionally of one kind.",
+        of=Claim,
+        kind_argument=True,
+    )
 
 
-@strawberry.type(description=describe(str(EV.Gene)))
+@strawberry.type(description=describe(ev.Gene))
 class Gene(Identified):
-    @strawberry.field(description="Pharmacogenomic rules about this gene.")
-    async def pharmacogenomics(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[PharmacogenomicStatement]:
-        return await _claims_about(
-            info, self.entity.iri, str(EV.gene), ClaimKind.PHARMACOGENOMIC, first=first, after=after
-        )
+    pharmacogenomics = claims_linking(
+        ev.gene,
+        "Pharmacogenomic rules about this gene.",
+        of=PharmacogenomicStatement,
+        kind=ClaimKind.PHARMACOGENOMIC,
+    )
 
 
-@strawberry.type(description=describe(str(EV.Phenotype)))
+@strawberry.type(description=describe(ev.Phenotype))
 class Phenotype(Identified):
-    @rdf(str(EV.gene))
-    async def gene(self, info: Info) -> Gene | None:
-        node = await load_one(info, self.entity.iri_of(str(EV.gene)))
-        return node if isinstance(node, Gene) else None
+    @rdf(ev.gene, link="Gene | None")
+    def gene(self) -> Resolved[Gene | None]:
+        return linked_one(self, ev.gene, Gene)
 
 
 # --- grades -------------------------------------------------------------------------------------
 
 
-@strawberry.type(description=describe(str(EV.Grade)))
+@strawberry.type(description=describe(ev.Grade))
 class Grade(Node):
     @rdf(SKOS + "notation", 'The grade as written in its scale ("A", "high", "1++").')
     def notation(self) -> str | None:
@@ -791,47 +1170,43 @@ class Grade(Node):
     def definition(self) -> str | None:
         return self.entity.string(SKOS + "definition")
 
-    @rdf(str(EV.rank))
+    @rdf(ev.rank)
     def rank(self) -> int | None:
-        return _integer(self.entity, str(EV.rank))
+        return _integer(self.entity, ev.rank)
 
-    @rdf(str(EV.notationInferred))
+    @rdf(ev.notationInferred)
     def notation_inferred(self) -> bool:
-        return self.entity.flag(str(EV.notationInferred))
+        return self.entity.flag(ev.notationInferred)
 
-    @rdf(SKOS + "inScheme", "The grading scheme this grade belongs to.")
-    async def scheme(self, info: Info) -> GradingScheme | None:
-        node = await load_one(info, self.entity.iri_of(SKOS + "inScheme"))
-        return node if isinstance(node, GradingScheme) else None
+    @rdf(SKOS + "inScheme", "The grading scheme this grade belongs to.", link="GradingScheme | None")
+    def scheme(self) -> Resolved[GradingScheme | None]:
+        return linked_one(self, SKOS + "inScheme", GradingScheme)
 
-    @rdf(SKOS + "closeMatch", "Close equivalents in other scales (curated crosswalks).")
-    async def close_matches(self, info: Info) -> list[Grade]:
-        return [
-            n for n in await load_all(info, self.entity.iris(SKOS + "closeMatch")) if isinstance(n, Grade)
-        ]
+    @rdf(SKOS + "closeMatch", "Close equivalents in other scales (curated crosswalks).", link="list[Grade]")
+    def close_matches(self) -> Resolved[list[Grade]]:
+        return linked(self, SKOS + "closeMatch", Grade)
 
-    @rdf(SKOS + "broadMatch", "Broader equivalents in other scales (curated crosswalks).")
-    async def broad_matches(self, info: Info) -> list[Grade]:
-        return [
-            n for n in await load_all(info, self.entity.iris(SKOS + "broadMatch")) if isinstance(n, Grade)
-        ]
+    @rdf(SKOS + "broadMatch", "Broader equivalents in other scales (curated crosswalks).", link="list[Grade]")
+    def broad_matches(self) -> Resolved[list[Grade]]:
+        return linked(self, SKOS + "broadMatch", Grade)
 
 
-@strawberry.type(description=describe(str(EV.GradingScheme)))
+@strawberry.type(description=describe(ev.GradingScheme))
 class GradingScheme(Node):
     @rdf(SKOS + "definition", "What the scheme grades and where it comes from.")
     def definition(self) -> str | None:
         return self.entity.string(SKOS + "definition")
 
-    @rdf(str(EV.axis))
+    @rdf(ev.axis)
     def axis(self) -> GradingAxis | None:
-        return GradingAxis.from_iri(self.entity.iri_of(str(EV.axis)))  # type: ignore[return-value]
+        return concept(GradingAxis, self.entity.iri_of(ev.axis))  # type: ignore[no-any-return]
 
-    @strawberry.field(description="The scheme's grades, strongest first.")
-    async def grades(self, info: Info) -> list[Grade]:
-        iris = await info.context.referrers(SKOS + "inScheme").load(self.entity.iri)
-        grades = [n for n in await load_all(info, iris) if isinstance(n, Grade)]
-        return sorted(grades, key=lambda g: -(_integer(g.entity, str(EV.rank)) or 0))
+    @computed("The scheme's grades, strongest first.", returns="list[Grade]", inverse=GRADES)
+    def grades(self) -> Resolved[list[Grade]]:
+        return _then(
+            inverse_nodes(self, GRADES, Grade),
+            lambda grades: sorted(grades, key=lambda g: -(_integer(g.entity, ev.rank) or 0)),
+        )
 
 
 @strawberry.type(description="A node of a type the API does not model; only its IRI and label.")
@@ -841,27 +1216,66 @@ class Resource(Node):
 
 #: rdf:type -> GraphQL type, most specific first.
 TYPE_FOR_CLASS: list[tuple[str, type[Node]]] = [
-    (str(EV.IndicationStatement), IndicationStatement),
-    (str(EV.ContraindicationStatement), ContraindicationStatement),
-    (str(EV.InteractionStatement), InteractionStatement),
-    (str(EV.PharmacogenomicStatement), PharmacogenomicStatement),
-    (str(EV.MonitoringStatement), MonitoringStatement),
-    (str(EV.PracticePointStatement), PracticePointStatement),
-    (str(EV.MechanismStatement), MechanismStatement),
-    (str(EV.PracticePatternStatement), PracticePatternStatement),
-    (str(EV.EvidenceItem), EvidenceItem),
-    (str(EV.Figure), Figure),
-    (str(EV.Reference), Reference),
-    (str(EV.SourceDocument), SourceDocument),
-    (str(EV.DrugClass), DrugClass),
-    (str(EV.Drug), Drug),
-    (str(EV.Substance), Substance),
-    (str(EV.PatientState), Condition),
-    (str(EV.Condition), Condition),
-    (str(EV.Phenotype), Phenotype),
-    (str(EV.Gene), Gene),
-    (str(EV.Grade), Grade),
-    (str(EV.GradingScheme), GradingScheme),
+    (ev.IndicationStatement, IndicationStatement),
+    (ev.ContraindicationStatement, ContraindicationStatement),
+    (ev.InteractionStatement, InteractionStatement),
+    (ev.PharmacogenomicStatement, PharmacogenomicStatement),
+    (ev.MonitoringStatement, MonitoringStatement),
+    (ev.PracticePointStatement, PracticePointStatement),
+    (ev.MechanismStatement, MechanismStatement),
+    (ev.PracticePatternStatement, PracticePatternStatement),
+    (ev.EvidenceItem, EvidenceItem),
+    (ev.Figure, Figure),
+    (ev.Reference, Reference),
+    (ev.SourceDocument, SourceDocument),
+    (ev.DrugClass, DrugClass),
+    (ev.Drug, Drug),
+    (ev.Substance, Substance),
+    (ev.PatientState, Condition),
+    (ev.Condition, Condition),
+    (ev.Phenotype, Phenotype),
+    (ev.Gene, Gene),
+    (ev.Grade, Grade),
+    (ev.GradingScheme, GradingScheme),
 ]
 
+
 NODE_TYPES: list[type[Node]] = [t for _, t in TYPE_FOR_CLASS] + [Resource]
+
+
+def _planned(types: Sequence[type[Node]]) -> Iterable[tuple[type[Node], str, PlannedField]]:
+    """Each type's fields that the look-ahead knows, with their GraphQL names."""
+    for node_type in types:
+        for field in node_type.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            if isinstance(field, PlannedField):
+                yield node_type, field.graphql_name or to_camel_case(field.python_name), field
+
+
+#: Link fields: GraphQL field name -> the predicates fields of that name follow (over every type).
+FOLLOWS: dict[str, frozenset[str]] = {}
+#: Inverse lists: (type, GraphQL field name) -> the list it serves.
+INVERSES: dict[tuple[type[Node], str], Inverse] = {}
+for _type, _name, _field in _planned(NODE_TYPES):
+    if _field.follows:
+        FOLLOWS[_name] = FOLLOWS.get(_name, frozenset()) | {_field.follows}
+    if _field.inverse:
+        INVERSES[_type, _name] = _field.inverse
+#: Inverse list field names -> whether they are connections (paged), for the planner.
+LISTS = {name: inverse.paged for (_, name), inverse in INVERSES.items()}
+
+
+#: Node type -> its GraphQL name.
+TYPE_NAME = {node_type: get_object_definition(node_type, strict=True).name for node_type in NODE_TYPES}
+#: Node type -> the GraphQL names it answers to in a fragment: its own and its interfaces'.
+TYPE_NAMES = {
+    node_type: frozenset([d.name, *(i.name for i in d.interfaces)])
+    for node_type in NODE_TYPES
+    if (d := get_object_definition(node_type, strict=True))
+}
+
+
+def _inverse(node_type: type[Node], name: str, on: str | None) -> Inverse | None:
+    """The inverse list a field of this name serves on ``node_type`` (selected under ``on``)."""
+    if on is not None and on not in TYPE_NAMES[node_type]:
+        return None
+    return INVERSES.get((node_type, name))

@@ -28,14 +28,16 @@ from api.graphql.nodes import (
     PracticePointStatement,
     Reference,
     SourceDocument,
-    load_all,
-    load_one,
+    connection_plan,
     make_connection,
     page_window,
+    read,
+    selection_plan,
 )
 from graph import claims as claim_queries
 from graph.authoring import history as authoring_history
 from graph.claims import ClaimFilter, names_match
+from graph.entity import solutions
 from graph.lookup import find_nodes
 from graph.namespaces import EV
 from graph.store import text
@@ -111,40 +113,52 @@ def to_claim_filter(given: ClaimFilterInput | None, kinds: tuple[ClaimKind, ...]
     )
 
 
-async def claim_connection(
+def claim_connection(
     info: Info,
     kinds: tuple[ClaimKind, ...],
     given: ClaimFilterInput | None,
     first: int | None,
     after: str | None,
 ) -> Connection[Any]:
-    """One page of claims: a page query, a count query, then one batched load of the nodes."""
+    """One page of claims: the page query, then the look-ahead (the nodes with what they link to).
+
+    The total comes from the page query when the list ends soon after the page; otherwise a
+    count query runs, and only if the client asks for ``totalCount``.
+    """
     limit, offset = page_window(first, after)
     claim_filter = to_claim_filter(given, kinds)
-    store = info.context.store
-    info.context.check_deadline()
-    iris = claim_queries.find_claims(store, claim_filter, limit, offset)
-    total = claim_queries.count_claims(store, claim_filter)
-    return make_connection(await load_all(info, iris), total, offset, limit)
+    context = info.context
+    context.check_deadline()
+    page = claim_queries.find_claims(context.store, claim_filter, limit, offset)
+
+    def count() -> int:
+        context.check_deadline()
+        return claim_queries.count_claims(context.store, claim_filter)
+
+    nodes = read(info, page.iris, connection_plan(info))
+    total = count if page.total is None else page.total
+    return make_connection(nodes, total, offset, limit, has_next=page.has_next)
 
 
-async def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Connection[Any]:
+def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Connection[Any]:
     limit, offset = page_window(first, after)
     store = info.context.store
-    rows = store.select(
-        """SELECT ?s (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {
-             ?s a ?kind . OPTIONAL { ?s rdfs:label|dcterms:title ?label }
-           } GROUP BY ?s ORDER BY ?sortKey ?s""",
-        {"kind": ox.NamedNode(str(EV[kind]))},
+    rows = solutions(
+        store,
+        f"""SELECT ?s (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {{
+             ?s a {ox.NamedNode(str(EV[kind]))} . OPTIONAL {{ ?s rdfs:label|dcterms:title ?label }}
+           }} GROUP BY ?s ORDER BY ?sortKey ?s""",
+        ("s",),
     )
-    iris = [text(r["s"]) for r in rows]
-    return make_connection(await load_all(info, iris[offset : offset + limit]), len(iris), offset, limit)
+    iris = [text(s) for (s,) in rows if s is not None]
+    nodes = read(info, iris[offset : offset + limit], connection_plan(info))
+    return make_connection(nodes, len(iris), offset, limit)
 
 
-async def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
+def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
     """A node of one of ``kinds`` by ID, IRI, label, synonym or identifier (the first in IRI order)."""
     found = find_nodes(info.context.store, _key(key, "key") or key, kinds)
-    return await load_one(info, found[0]) if found else None
+    return next(iter(read(info, found[:1], selection_plan(info))), None)
 
 
 @strawberry.type(description="How many claims fall in one group.")
@@ -168,7 +182,7 @@ def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
     """Counts for the statistics field (three grouped queries)."""
     store = info.context.store
     key = _key(drug, "drug")
-    drug_filter = f"?s ev:drug ?drug . {names_match('drug', 'drugKey')}" if key else ""
+    drug_filter = f"?s ev:drug ?drug . {names_match('drug', '?drugKey')}" if key else ""
     bindings = {"drugKey": ox.Literal(key)} if key else None
     live = "FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }"
     grades = store.select(
@@ -249,32 +263,30 @@ class ClaimVersion:
 @strawberry.type(description="Everything the evidence graph answers.")
 class Query:
     @strawberry.field(description="Fetch any node by its global ID.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    def node(self, info: Info, id: strawberry.ID) -> Node | None:
         _, iri = from_global_id(id)
-        return await load_one(info, iri)
+        return next(iter(read(info, [iri], selection_plan(info))), None)
 
     @strawberry.field(description="Drugs, by label.")
-    async def drugs(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Drug]:
-        return await _labelled(info, "Drug", first, after)
+    def drugs(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Drug]:
+        return _labelled(info, "Drug", first, after)
 
     @strawberry.field(description='One drug by ID, IRI, label, synonym or identifier ("RXNORM:1256").')
-    async def drug(self, info: Info, key: str) -> Drug | None:
-        node = await _lookup(info, DRUG_KINDS, key)
+    def drug(self, info: Info, key: str) -> Drug | None:
+        node = _lookup(info, DRUG_KINDS, key)
         return node if isinstance(node, Drug) else None
 
     @strawberry.field(description="Conditions (diseases, findings and patient states), by label.")
-    async def conditions(
-        self, info: Info, first: FirstArg = None, after: AfterArg = None
-    ) -> Connection[Condition]:
-        return await _labelled(info, "Condition", first, after)
+    def conditions(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Condition]:
+        return _labelled(info, "Condition", first, after)
 
     @strawberry.field(description='One condition by ID, IRI, label, synonym or identifier ("MONDO:0004980").')
-    async def condition(self, info: Info, key: str) -> Condition | None:
-        node = await _lookup(info, CONDITION_KINDS, key)
+    def condition(self, info: Info, key: str) -> Condition | None:
+        node = _lookup(info, CONDITION_KINDS, key)
         return node if isinstance(node, Condition) else None
 
     @strawberry.field(description="Claims of every kind.")
-    async def claims(
+    def claims(
         self,
         info: Info,
         kind: ClaimKind | None = None,
@@ -282,118 +294,116 @@ class Query:
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[Claim]:
-        return await claim_connection(info, (kind,) if kind else tuple(ClaimKind), filter, first, after)
+        return claim_connection(info, (kind,) if kind else tuple(ClaimKind), filter, first, after)
 
     @strawberry.field(description="Indications, licensed or not, with grades and references.")
-    async def indications(
+    def indications(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[IndicationStatement]:
-        return await claim_connection(info, (ClaimKind.INDICATION,), filter, first, after)
+        return claim_connection(info, (ClaimKind.INDICATION,), filter, first, after)
 
     @strawberry.field(description="Contraindications.")
-    async def contraindications(
+    def contraindications(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[ContraindicationStatement]:
-        return await claim_connection(info, (ClaimKind.CONTRAINDICATION,), filter, first, after)
+        return claim_connection(info, (ClaimKind.CONTRAINDICATION,), filter, first, after)
 
     @strawberry.field(description="Interactions, and documented absences of interaction (negated).")
-    async def interactions(
+    def interactions(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[InteractionStatement]:
-        return await claim_connection(info, (ClaimKind.INTERACTION,), filter, first, after)
+        return claim_connection(info, (ClaimKind.INTERACTION,), filter, first, after)
 
     @strawberry.field(description="Pharmacogenomic rules (e.g. TPMT and NUDT15).")
-    async def pharmacogenomics(
+    def pharmacogenomics(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[PharmacogenomicStatement]:
-        return await claim_connection(info, (ClaimKind.PHARMACOGENOMIC,), filter, first, after)
+        return claim_connection(info, (ClaimKind.PHARMACOGENOMIC,), filter, first, after)
 
     @strawberry.field(description="Monitoring requirements.")
-    async def monitoring(
+    def monitoring(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[MonitoringStatement]:
-        return await claim_connection(info, (ClaimKind.MONITORING,), filter, first, after)
+        return claim_connection(info, (ClaimKind.MONITORING,), filter, first, after)
 
     @strawberry.field(description="Practice points and pitfalls.")
-    async def practice_points(
+    def practice_points(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[PracticePointStatement]:
-        return await claim_connection(info, (ClaimKind.PRACTICE_POINT,), filter, first, after)
+        return claim_connection(info, (ClaimKind.PRACTICE_POINT,), filter, first, after)
 
     @strawberry.field(description="Mechanism of action and metabolism statements.")
-    async def mechanisms(
+    def mechanisms(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[MechanismStatement]:
-        return await claim_connection(info, (ClaimKind.MECHANISM,), filter, first, after)
+        return claim_connection(info, (ClaimKind.MECHANISM,), filter, first, after)
 
     @strawberry.field(description="Practice-pattern and survey findings.")
-    async def practice_patterns(
+    def practice_patterns(
         self,
         info: Info,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
     ) -> Connection[PracticePatternStatement]:
-        return await claim_connection(info, (ClaimKind.PRACTICE_PATTERN,), filter, first, after)
+        return claim_connection(info, (ClaimKind.PRACTICE_PATTERN,), filter, first, after)
 
     @strawberry.field(description="References, by label.")
-    async def references(
-        self, info: Info, first: FirstArg = None, after: AfterArg = None
-    ) -> Connection[Reference]:
-        return await _labelled(info, "Reference", first, after)
+    def references(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Reference]:
+        return _labelled(info, "Reference", first, after)
 
     @strawberry.field(description="Source documents, by title.")
-    async def sources(
+    def sources(
         self, info: Info, first: FirstArg = None, after: AfterArg = None
     ) -> Connection[SourceDocument]:
-        return await _labelled(info, "SourceDocument", first, after)
+        return _labelled(info, "SourceDocument", first, after)
 
     @strawberry.field(description="Grading schemes (quality of evidence and strength of recommendation).")
-    async def grading_schemes(self, info: Info, axis: GradingAxis | None = None) -> list[GradingScheme]:
+    def grading_schemes(self, info: Info, axis: GradingAxis | None = None) -> list[GradingScheme]:
         iris = claim_queries.grade_schemes(info.context.store)
-        schemes = [n for n in await load_all(info, iris) if isinstance(n, GradingScheme)]
+        schemes = [n for n in read(info, iris, selection_plan(info)) if isinstance(n, GradingScheme)]
         return [s for s in schemes if axis is None or s.axis() == axis]
 
     @strawberry.field(
         description="Nodes whose label, synonym, identifier or title contains the text, ignoring case and "
         'accents ("behcet" finds Behçet\'s disease). Exact matches first.'
     )
-    async def search(
+    def search(
         self, info: Info, text: str, first: FirstArg = None, after: AfterArg = None
     ) -> Connection[Node]:
         limit, offset = page_window(first, after)
         if len(text) > MAX_TEXT:
             raise BadUserInputError(f"text is longer than {MAX_TEXT} characters")
         iris = claim_queries.search(info.context.store, text)
-        nodes = await load_all(info, iris[offset : offset + limit])
+        nodes = read(info, iris[offset : offset + limit], connection_plan(info))
         return make_connection(nodes, len(iris), offset, limit)
 
     @strawberry.field(description="A claim's versions, oldest first (retracted claims included).")

@@ -1,0 +1,117 @@
+"""Look-ahead: what a query's selection will read below the nodes a field returns.
+
+A connection (or a lookup) reads its nodes together with what its selection reaches from them,
+before any field below it resolves: the nodes its link fields lead to (``paths``: predicate
+paths, read in the same query as the nodes) and the inverse lists selected on them (``lists``:
+``Drug.indications``, ``Reference.claims``..., each read with one query for its level, then
+planned in turn). The fields then answer from the request's cache without awaiting anything.
+
+The plan only decides what is read ahead: every node read is described completely and every
+list read whole, so a plan that reads too much or too little changes the number of round trips,
+never an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.types.nodes import SelectedField, Selection
+
+#: Field names under a connection that hold its nodes: ``nodes`` and ``edges { node }``.
+NODES = "nodes"
+EDGES = "edges"
+EDGE_NODE = "node"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An inverse list selected on the nodes that a plan reaches along ``at``.
+
+    ``on`` is the type condition of the fragment it was selected in (None: any type),
+    ``arguments`` the field's arguments as written, ``plan`` what is selected on the list's nodes.
+    """
+
+    at: tuple[str, ...]
+    on: str | None
+    name: str
+    arguments: Mapping[str, Any]
+    plan: Plan
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a selection reads below a set of nodes: link paths, and inverse lists."""
+
+    paths: frozenset[tuple[str, ...]]
+    lists: tuple[Listed, ...]
+
+
+def plan(
+    selections: Iterable[Selection], follows: Mapping[str, Collection[str]], lists: Mapping[str, bool]
+) -> Plan:
+    """The plan of ``selections``, made on a node.
+
+    ``follows`` maps a field name to the predicates that link fields of that name follow, and
+    ``lists`` an inverse list field's name to whether it is a connection (paged), over every type:
+    a name that links on one type and not on another only makes the plan a little wider.
+    Fragments (inline or named) count as selected on the node itself.
+    """
+    paths: set[tuple[str, ...]] = set()
+    listed: list[Listed] = []
+
+    def walk(selections: Iterable[Selection], prefix: tuple[str, ...], on: str | None) -> None:
+        for selection in selections:
+            if skipped(selection):
+                continue
+            if not isinstance(selection, SelectedField):
+                walk(selection.selections, prefix, selection.type_condition or on)
+                continue
+            for predicate in follows.get(selection.name, ()):
+                path = (*prefix, predicate)
+                paths.add(path)
+                walk(selection.selections, path, None)
+            if selection.name in lists:
+                below = page_selections([selection]) if lists[selection.name] else selection.selections
+                sub = plan(below, follows, lists)
+                listed.append(Listed(prefix, on, selection.name, selection.arguments, sub))
+
+    walk(selections, (), None)
+    return Plan(frozenset(paths), tuple(listed))
+
+
+def skipped(selection: Selection) -> bool:
+    """Whether ``@skip(if: true)`` or ``@include(if: false)`` leaves the selection out.
+
+    >>> from strawberry.types.nodes import SelectedField as F
+    >>> skipped(F("a", {"skip": {"if": True}}, {}, [])), skipped(F("a", {"include": {"if": True}}, {}, []))
+    (True, False)
+    """
+    directives = selection.directives
+    return directives.get("skip", {}).get("if") is True or directives.get("include", {}).get("if") is False
+
+
+def page_selections(connection: Iterable[Selection]) -> list[Selection]:
+    """What is selected on the nodes of a connection, given the connection field's selections.
+
+    >>> from strawberry.types.nodes import SelectedField as F
+    >>> label = F("label", {}, {}, [])
+    >>> edges = F("edges", {}, {}, [F("node", {}, {}, [label])])
+    >>> [s.name for s in page_selections([F("claims", {}, {}, [edges])])]
+    ['label']
+    """
+    return [s for field in connection for s in _under(field.selections, NODES, EDGES)]
+
+
+def _under(selections: Iterable[Selection], *names: str) -> list[Selection]:
+    """The selections made under the fields named ``names`` (``edges`` leads on to ``node``)."""
+    found: list[Selection] = []
+    for selection in selections:
+        if not isinstance(selection, SelectedField):
+            found += _under(selection.selections, *names)
+        elif selection.name == EDGES and EDGES in names:
+            found += _under(selection.selections, EDGE_NODE)
+        elif selection.name in names:
+            found += selection.selections
+    return found
