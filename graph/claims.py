@@ -198,10 +198,11 @@ def _compile(claim_filter: ClaimFilter) -> str:  # noqa: PLR0912
     return "\n  ".join(lines)
 
 
-#: How many rows past the page ``find_claims`` reads: when the list ends within them, the page
-#: knows the total and no count query is needed. Each row costs about a microsecond to read; a
-#: count query evaluates the whole filter again.
-READ_AHEAD = 1000
+#: How many rows past the page ``find_claims`` reads when the total is wanted: when the list ends
+#: within them, the page knows the total and no count query is needed. The page query sorts every
+#: match anyway, so reading a row costs about a microsecond, while a count query evaluates the
+#: whole filter again (at 1M triples: 3,041 matches read in 3 ms more, against a 15 ms count).
+READ_AHEAD = 5000
 
 
 @dataclass(frozen=True)
@@ -213,14 +214,18 @@ class ClaimPage:
     total: int | None
 
 
-def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int = 0) -> ClaimPage:
+def find_claims(
+    store: Store, claim_filter: ClaimFilter, limit: int, offset: int = 0, *, read_ahead: int | None = None
+) -> ClaimPage:
     """One page of matching claim IRIs, ordered by label then IRI (a stable order).
 
-    The query reads up to :data:`READ_AHEAD` rows past the page: if the list ends within them,
-    their number gives the total (``None`` otherwise: ask :func:`count_claims`).
+    The query reads up to ``read_ahead`` rows (default :data:`READ_AHEAD`) past the page: if the
+    list ends within them, their number gives the total (``None`` otherwise: ask
+    :func:`count_claims`). A caller that needs no total passes 1 (whether more items follow).
     """
     body = _compile(claim_filter)
-    wanted = int(limit) + max(READ_AHEAD, 1)  # one row past the page at least: whether items follow
+    ahead = READ_AHEAD if read_ahead is None else read_ahead
+    wanted = int(limit) + max(ahead, 1)  # one row past the page at least: whether items follow
     rows = solutions(
         store,
         f"""SELECT ?s (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {{

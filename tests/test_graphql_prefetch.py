@@ -168,6 +168,32 @@ def test_a_total_beyond_the_read_ahead_is_counted_when_asked(
     assert trips == 2  # the page query saw the end of the list
 
 
+def test_a_page_without_total_reads_only_one_row_past_it(
+    bundled_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without totalCount the page query asks for one row past the page: the rest is not read."""
+    asked: list[int | None] = []
+    find = claims.find_claims
+
+    def spy(*args: Any, read_ahead: int | None = None, **kwargs: Any) -> claims.ClaimPage:
+        asked.append(read_ahead)
+        return find(*args, read_ahead=read_ahead, **kwargs)
+
+    monkeypatch.setattr(claims, "find_claims", spy)
+    without = run(bundled_store, "{ indications(first: 2) { pageInfo { hasNextPage } nodes { iri } } }")[0]
+    spread = "fragment C on IndicationStatementConnection { totalCount } "
+    with_total = run(
+        bundled_store,
+        spread + "{ indications(first: 2) { ...C pageInfo { hasNextPage } nodes { iri } } }",
+    )[0]
+    assert asked == [1, None]
+    assert (
+        without["indications"]["pageInfo"] == with_total["indications"]["pageInfo"] == {"hasNextPage": True}
+    )
+    assert without["indications"]["nodes"] == with_total["indications"]["nodes"]
+    assert with_total["indications"]["totalCount"] > 2
+
+
 @pytest.mark.parametrize("read_ahead", [0, 1, 3, claims.READ_AHEAD])
 def test_paging_through_a_list_gives_the_whole_list(
     bundled_store: Store, monkeypatch: pytest.MonkeyPatch, read_ahead: int

@@ -92,6 +92,31 @@ def skipped(selection: Selection) -> bool:
     return directives.get("skip", {}).get("if") is True or directives.get("include", {}).get("if") is False
 
 
+def selects(connection: Iterable[Selection], name: str) -> bool:
+    """Whether a connection field's selections ask for ``name`` on the connection itself.
+
+    >>> from strawberry.types.nodes import FragmentSpread, SelectedField as F
+    >>> total = F("totalCount", {}, {}, [])
+    >>> selects([F("claims", {}, {}, [total])], "totalCount")
+    True
+    >>> selects([F("claims", {}, {}, [FragmentSpread("F", "Connection", {}, [total])])], "totalCount")
+    True
+    >>> selects([F("claims", {}, {}, [F("nodes", {}, {}, [F("totalCount", {}, {}, [])])])], "totalCount")
+    False
+    """
+
+    def asked(selections: Iterable[Selection]) -> bool:
+        for selection in selections:
+            if not isinstance(selection, SelectedField):
+                if asked(selection.selections):
+                    return True
+            elif selection.name == name and not skipped(selection):
+                return True
+        return False
+
+    return any(asked(field.selections) for field in connection)
+
+
 def page_selections(connection: Iterable[Selection]) -> list[Selection]:
     """What is selected on the nodes of a connection, given the connection field's selections.
 

@@ -11,6 +11,7 @@ from api.graphql.context import Info
 from api.graphql.enums import Certainty, ClaimKind, GradingAxis, LicensingStatus, Severity, StudyDesign
 from api.graphql.errors import BadUserInputError
 from api.graphql.ids import from_global_id, to_iri
+from api.graphql.lookahead import selects
 from api.graphql.nodes import (
     Claim,
     Condition,
@@ -129,7 +130,9 @@ def claim_connection(
     claim_filter = to_claim_filter(given, kinds)
     context = info.context
     context.check_deadline()
-    page = claim_queries.find_claims(context.store, claim_filter, limit, offset)
+    # Reading ahead to learn the total costs time only a client that asks for it should pay.
+    read_ahead = None if selects(info.selected_fields, "totalCount") else 1
+    page = claim_queries.find_claims(context.store, claim_filter, limit, offset, read_ahead=read_ahead)
 
     def count() -> int:
         context.check_deadline()
