@@ -96,13 +96,16 @@ def _duplicate_partners(store: Store, change: ChangeSet, touched: set[str]) -> s
         if not (all(keys.values()) and targets):
             continue
         pairs = " ".join(f"({ox.NamedNode(p)} {v})" for p, v in targets)
+        # Walk from the shared targets (a few claims each) and test the other keys with IN: with
+        # VALUES blocks for them, Oxigraph starts from every claim of the drug (37 ms at 1M
+        # triples, against 0.1 ms).
         rows = store.select(
             f"""SELECT DISTINCT ?n WHERE {{
-                  VALUES ?kind {{ {" ".join(map(str, keys[RDF_TYPE]))} }}
-                  VALUES ?drug {{ {" ".join(map(str, keys[str(EV.drug)]))} }}
-                  VALUES ?source {{ {" ".join(map(str, keys[str(PROV) + "wasDerivedFrom"]))} }}
                   VALUES (?target ?value) {{ {pairs} }}
-                  ?n ?target ?value ; a ?kind ; ev:drug ?drug ; prov:wasDerivedFrom ?source }}"""
+                  ?n ?target ?value ; a ?kind ; ev:drug ?drug ; prov:wasDerivedFrom ?source .
+                  FILTER(?kind IN ({", ".join(map(str, keys[RDF_TYPE]))})
+                         && ?drug IN ({", ".join(map(str, keys[str(EV.drug)]))})
+                         && ?source IN ({", ".join(map(str, keys[str(PROV) + "wasDerivedFrom"]))})) }}"""
         )
         found |= {r["n"].value for r in rows if isinstance(r["n"], ox.NamedNode)}
     return found
