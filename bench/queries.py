@@ -371,7 +371,8 @@ PAGE_GRAPHQL = (
     "nodes { iri label licensed drug { label } condition { label } grade { notation } } } }"
 )
 
-# The API's filter, kept as it compiles it (graph/claims.py), so the answers are the same.
+# The naive baseline's filter: the crosswalk as FILTER || EXISTS, which matches the same claims as
+# the zero-or-one path the API compiles (graph/claims.py) and the hand-written query use.
 PAGE_WHERE = (
     """?s a ev:IndicationStatement ; ev:evidenceGrade ?qualityGrade .
   ?certainty skos:inScheme grade:grade-certainty ; ev:rank ?certaintyRank .
