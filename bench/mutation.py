@@ -16,8 +16,6 @@ writes do not pile up as duplicates of one another.
 from __future__ import annotations
 
 import json
-import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,6 +28,7 @@ import pyoxigraph as ox
 
 from api.graphql.enums import ClaimKind, LicensingStatus, QuantityKind, StudyDesign
 from api.graphql.mutations import ClaimInput, EvidenceInput, FigureInput, GradeInput, to_claim_data
+from bench.child import maxrss_mib, run_child
 from graph.authoring import create_claim
 from graph.namespaces import BASE
 from graph.store import Store
@@ -189,7 +188,7 @@ def child_validate(path: str) -> None:
                 "conforms": report.conforms,
                 "violations": report.violation_count,
                 "warnings": report.warning_count,
-                "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_rss_mib": maxrss_mib(),
             }
         )
     )
@@ -200,11 +199,4 @@ def full_validation(store: Store, timeout: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "store.nq"
         dump.write_bytes(store.dump(ox.RdfFormat.N_QUADS))
-        command = [sys.executable, "-m", "bench.run", "--child-validate", str(dump)]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            return {"status": "stopped", "limit_s": timeout}
-    if done.returncode != 0:
-        return {"status": "failed", "stderr": done.stderr[-2000:]}
-    return {"status": "ok", **json.loads(done.stdout.strip().splitlines()[-1])}
+        return run_child([sys.executable, "-m", "bench.run", "--child-validate", str(dump)], timeout)

@@ -39,6 +39,7 @@ from api.graphql.context import Context
 from api.graphql.schema import schema
 from api.settings import Settings
 from bench import mutation
+from bench.child import maxrss_mib, run_child
 from bench.generate import TIERS, dataset_path, triple_count
 from bench.loadgen import Connection, load, post_request
 from bench.queries import CASES, Case
@@ -91,11 +92,6 @@ def sample(
         fn()
         times.append(time.perf_counter() - t0)
     return summarize(times)
-
-
-def maxrss_mib() -> float:
-    """Peak resident memory of this process (Linux reports KiB)."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 # --- files of each tier -----------------------------------------------------------------------------
@@ -155,13 +151,7 @@ def child_load(mode: str, files: list[str]) -> None:
 def measure_load(tier: str, mode: str, timeout: float) -> dict[str, Any]:
     """Run a load child; a child that outlives ``timeout`` is stopped and reported as such."""
     command = [sys.executable, "-m", "bench.run", "--child-load", mode, *map(str, tier_files(tier))]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        return {"status": "stopped", "limit_s": timeout}
-    if done.returncode != 0:
-        return {"status": "failed", "stderr": done.stderr[-2000:]}
-    return {"status": "ok", **json.loads(done.stdout.strip().splitlines()[-1])}
+    return run_child(command, timeout)
 
 
 # --- (b, c, f) in-process GraphQL and hand-written SPARQL -------------------------------------------

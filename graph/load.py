@@ -82,8 +82,7 @@ def validate_sources(store: Store, staging: Staging) -> ValidationReport:
     """
     store.copy_into(staging.store, exclude=staging.graphs)
     report = validate_store(staging.store, union=True)
-    files = {str(g): s.path for s in staging.sources for g in s.graphs if isinstance(g, ox.NamedNode)}
-    files |= {s.graph.value: s.path for s in staging.sources}
+    files = {s.graph.value: s.path for s in staging.sources}  # each file indexed once by locate
     return ValidationReport(results=locate(report.results, files))
 
 
