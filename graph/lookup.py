@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from graph.entity import iri_list
+from graph.entity import Entity, describe, entities, iri_list, path_expression, solutions
+from graph.namespaces import PREFIXES
 from graph.store import Store, text
 
 _LOOKUP = """SELECT ?s WHERE {
@@ -35,6 +36,51 @@ def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
     literal = str(ox.Literal(key))
     rows = store.select(_LOOKUP % (kind_list, literal, literal))
     return list(dict.fromkeys(text(r["s"]) for r in rows))
+
+
+def find_described(
+    store: Store, key: str, kinds: Sequence[str], paths: Iterable[Sequence[str]] = ()
+) -> tuple[str | None, dict[str, Entity]]:
+    """The first node (in IRI order) that ``key`` names, as :func:`find_nodes` finds it, described.
+
+    Returns its IRI (None: no node) and the entities of it and of every node reached from it
+    along ``paths``, as :func:`graph.entity.describe` reads them, in one query: the lookup is
+    a subquery of the describe (an IRI of a node of one of ``kinds`` is described at once).
+    """
+    steps = sorted({tuple(p) for p in paths if p})
+    node = _as_iri(key)
+    if node is not None:
+        found = describe(store, [key], steps)
+        if key in found and found[key].types.intersection(kinds):
+            return key, found
+    literal = str(ox.Literal(key))
+    names = "|".join(f"<{PREFIXES[p]}{n}>" for p, n in _NAMES)
+    first = (
+        f"SELECT ?root WHERE {{ VALUES ?kind {{ {iri_list(kinds)} }} ?root a ?kind . "
+        f"FILTER(STR(?root) = {literal} || EXISTS {{ ?root {names} ?name "
+        f"FILTER(LCASE(STR(?name)) = LCASE({literal})) }}) }} ORDER BY ?root LIMIT 1"
+    )
+    if steps:
+        nodes = (
+            f"{{ SELECT DISTINCT ?root ?s WHERE {{ {{ {first} }} "
+            f"?root {path_expression(steps)}? ?s FILTER(isIRI(?s)) }} }}"
+        )
+    else:
+        nodes = f"{{ {first} }} BIND(?root AS ?s)"
+    rows = solutions(store, f"SELECT ?root ?s ?p ?o WHERE {{ {nodes} ?s ?p ?o }}", ("root", "s", "p", "o"))
+    if not rows or rows[0][0] is None:
+        return None, {}
+    return text(rows[0][0]), entities(row[1:] for row in rows)
+
+
+#: The properties that name a node, as (prefix, local name), in _LOOKUP's order.
+_NAMES = (
+    ("rdfs", "label"),
+    ("skos", "altLabel"),
+    ("skos", "prefLabel"),
+    ("ev", "identifier"),
+    ("dcterms", "title"),
+)
 
 
 def _as_iri(key: str) -> ox.NamedNode | None:

@@ -34,8 +34,8 @@ PAGE = """{ indications(filter: {minCertainty: MODERATE}, first: 100) { totalCou
 
 BENCHMARK = {
     GRADE_A: 2,  # the page (its total read ahead), then the nodes with their conditions, grades, references
-    DRUG: 2,  # the lookup, then the drug
-    DEEP: 6,  # lookup, drug, its indications, the indications with their references, who cites them, those
+    DRUG: 1,  # the lookup, describing the drug it finds
+    DEEP: 5,  # the lookup with the drug, its indications, those with their references, who cites them, those
     SEARCH: 2,  # the search, then the page's nodes
     PAGE: 2,  # the page, then the nodes with their drugs, conditions and grades
 }

@@ -70,7 +70,10 @@ class Context(BaseContext):
 
     def _describe(self, iris: Sequence[str], paths: Paths) -> Entities:
         self.check_deadline()
-        found = describe(self.store, iris, paths)
+        return self.remember(iris, describe(self.store, iris, paths))
+
+    def remember(self, iris: Sequence[str], found: dict[str, Entity]) -> Entities:
+        """Keep what a describe of ``iris`` found (the IRIs it did not find are known as None)."""
         for iri, entity in found.items():
             self.known.setdefault(iri, entity)
         for iri in iris:

@@ -45,6 +45,7 @@ from api.graphql.enums import (
     TherapyRole,
 )
 from api.graphql.errors import BadUserInputError
+from api.graphql.executor import info_free, query_memo
 from api.graphql.ids import to_global_id
 from api.graphql.lookahead import Plan, page_selections, plan
 from graph.entity import Entity
@@ -311,24 +312,49 @@ def _field_key(info: Info) -> tuple[object, ...]:
 
 def connection_plan(info: Info) -> Plan:
     """The look-ahead plan of the current connection's nodes (made once per field of the query)."""
-    return info.context.plan(
-        ("connection", *_field_key(info)), lambda: plan(page_selections(info.selected_fields), FOLLOWS, LISTS)
+    return _query_plan(
+        info, "connection", lambda: plan(page_selections(info.selected_fields), FOLLOWS, LISTS)
     )
 
 
 def selection_plan(info: Info) -> Plan:
     """The look-ahead plan of the node(s) the current field returns."""
-    return plan((s for f in info.selected_fields for s in f.selections), FOLLOWS, LISTS)
+    return _query_plan(
+        info,
+        "selection",
+        lambda: plan((s for f in info.selected_fields for s in f.selections), FOLLOWS, LISTS),
+    )
 
 
-def read(info: Info, iris: Sequence[str], what: Plan) -> list[Node]:
-    """The nodes of ``iris`` (unknown ones dropped), in order, read now with what ``what`` selects."""
+def _query_plan(info: Info, kind: str, make: Callable[[], Plan]) -> Plan:
+    """A plan made once per field of the query, kept for every request of the query.
+
+    A plan depends on the query, its variables, FOLLOWS and LISTS only. Queries the lean executor
+    runs keep their plans with the query (api.graphql.executor.query_memo); others per request.
+    """
+    variables = info.variable_values
+    given = repr(sorted(variables.items())) if variables else ""
+    key = (kind, _field_key(info), id(FOLLOWS), id(LISTS), given)
+    memo = query_memo(info.operation)
+    if memo is None:
+        return info.context.plan(key, make)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found
+
+
+def read(info: Info, iris: Sequence[str], what: Plan, *, described: bool = False) -> list[Node]:
+    """The nodes of ``iris`` (unknown ones dropped), in order, read now with what ``what`` selects.
+
+    ``described``: ``iris`` and what ``what.paths`` reach from them are known already.
+    """
     context = info.context
-    read_ahead(context, iris, what)
+    read_ahead(context, iris, what, described=described)
     return nodes_of(context, [context.known.get(i) for i in iris])
 
 
-def read_ahead(context: Context, iris: Sequence[str], what: Plan) -> None:
+def read_ahead(context: Context, iris: Sequence[str], what: Plan, *, described: bool = False) -> None:
     """Read ``iris`` and what ``what`` selects below them into the cache, a level at a time.
 
     At each level, one query describes the level's nodes with the nodes their links lead to;
@@ -339,7 +365,9 @@ def read_ahead(context: Context, iris: Sequence[str], what: Plan) -> None:
     level: list[tuple[Sequence[str], Plan]] = [(iris, what)]
     while level:
         nodes = list(dict.fromkeys(iri for group, _ in level for iri in group))
-        context.prefetch(nodes, frozenset().union(*(below.paths for _, below in level)))
+        if not described:
+            context.prefetch(nodes, frozenset().union(*(below.paths for _, below in level)))
+        described = False
         wanted: dict[ReferrersKey, dict[str, None]] = {}
         lists: list[tuple[Plan, list[tuple[str, ReferrersKey, bool]], tuple[int, int]]] = []
         for holders, below in level:
@@ -572,6 +600,7 @@ class Node:
     context: strawberry.Private[Context]
 
     @staticmethod
+    @info_free
     def resolve_type(
         node: Node, info: GraphQLResolveInfo[Context], abstract_type: GraphQLAbstractType
     ) -> str:

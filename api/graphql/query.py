@@ -39,7 +39,7 @@ from graph import claims as claim_queries
 from graph.authoring import history as authoring_history
 from graph.claims import ClaimFilter, names_match
 from graph.entity import solutions
-from graph.lookup import find_nodes
+from graph.lookup import find_described
 from graph.namespaces import EV
 from graph.store import text
 
@@ -160,8 +160,13 @@ def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Co
 
 def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
     """A node of one of ``kinds`` by ID, IRI, label, synonym or identifier (the first in IRI order)."""
-    found = find_nodes(info.context.store, _key(key, "key") or key, kinds)
-    return next(iter(read(info, found[:1], selection_plan(info))), None)
+    context, what = info.context, selection_plan(info)
+    context.check_deadline()
+    iri, found = find_described(context.store, _key(key, "key") or key, kinds, what.paths)
+    if iri is None:
+        return None
+    context.remember([iri], found)
+    return next(iter(read(info, [iri], what, described=True)), None)
 
 
 @strawberry.type(description="How many claims fall in one group.")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, specified_rules
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -14,9 +15,11 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api.graphql.errors import ApiError
+from api.graphql.executor import LeanExecutor
 from api.graphql.mutations import Mutation
 from api.graphql.nodes import NODE_TYPES
 from api.graphql.query import Query
@@ -84,7 +87,42 @@ def _coded(error: GraphQLError) -> GraphQLError:
 
 
 class EvidenceSchema(strawberry.Schema):
-    """The schema, logging only unexpected errors: a user's bad input is not a server fault."""
+    """The schema: queries run on the lean executor where it can; only unexpected errors are logged.
+
+    :attr:`lean` (None: off) answers the queries it can plan (api/graphql/executor.py) and gives
+    the rest, and every request that meets an error, to strawberry and graphql-core, so errors,
+    their codes and the extensions below stay theirs.
+    """
+
+    lean: LeanExecutor | None = None
+
+    async def execute(  # noqa: PLR0917
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Run a request: on the lean executor if it answers, else the standard way."""
+        if self.lean is not None and operation_extensions is None:
+            allowed = None if allowed_operation_types is None else frozenset(allowed_operation_types)
+            result = await self.lean.execute(
+                query, variable_values, context_value, root_value, operation_name, allowed
+            )
+            if result is not None:
+                return result
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -114,3 +152,4 @@ schema = EvidenceSchema(
         ErrorCodes,
     ],
 )
+schema.lean = LeanExecutor(schema._schema, (*specified_rules, *LIMITS))

@@ -1,0 +1,242 @@
+"""The lean executor answers exactly as graphql-core does, or gives the request back.
+
+Every query here runs twice on the same store: as shipped (the lean executor first) and with the
+lean executor switched off (strawberry and graphql-core only). Data, errors and round trips must
+be equal; the lean executor's counters say which of the two answered.
+"""
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from api.graphql import nodes
+from api.graphql.context import Context
+from api.graphql.executor import LeanExecutor
+from api.graphql.ids import to_global_id
+from api.graphql.schema import schema
+from graph.namespaces import EV
+from graph.store import Store
+from tests.test_graphql_prefetch import BAD, NESTED
+
+#: Queries beyond the look-ahead corpus: the other root fields, aliases, __typename, enums,
+#: variables in arguments and directives, interfaces at the root.
+MORE = {
+    "typename only": "{ __typename }",
+    "aliases and typenames": """{ t: __typename a: drug(key: "azathioprine") { __typename l: label
+        again: label iri } b: drug(key: "no such drug") { label } }""",
+    "statistics": """{ statistics { byKind { key count } byGrade { key label scheme count }
+        byLicensingStatus { key count } } s: statistics(drug: "azathioprine") { byKind { key count } } }""",
+    "every claim list": """{ contraindications { totalCount nodes { severity exceptions } }
+        interactions { totalCount nodes { effect mechanism interactant { label } } }
+        pharmacogenomics { nodes { actions gene { label } } } monitoring { nodes { monitoredParameter timing } }
+        practicePoints { nodes { kind } } mechanisms { nodes { kind } } practicePatterns { nodes { kind } }
+        references(first: 3) { totalCount nodes { title } } }""",
+    "claims with a filter": """{ claims(filter: {drug: "azathioprine", minCertainty: LOW}, first: 4)
+        { totalCount edges { cursor node { __typename iri kind grade { notation } } } } }""",
+    "a condition": '{ condition(key: "atopic dermatitis") { label indications { totalCount } } }',
+    "grading schemes by axis": "{ gradingSchemes(axis: QUALITY_OF_EVIDENCE) { label grades { notation } } }",
+    "an interface over every type": """{ search(text: "azathioprine", first: 50) { nodes { __typename
+        ... on Node { iri label } ... on Identified { altLabels } ... on Claim { kind negated }
+        ... on EvidenceItem { text } } } }""",
+    "a named operation among two": """query A { drugs(first: 1) { nodes { label } } }
+        query B { conditions(first: 1) { nodes { label } } }""",
+}
+#: Queries with variables: (query, variables).
+WITH_VARIABLES = {
+    "arguments": (
+        """query($key: String!, $kind: ClaimKind, $first: Int) { drug(key: $key) {
+            claims(kind: $kind, first: $first) { totalCount nodes { iri kind } } } }""",
+        {"key": "azathioprine", "kind": "CONTRAINDICATION", "first": 2},
+    ),
+    "defaults": (
+        """query($key: String! = "azathioprine", $first: Int = 1) { drug(key: $key) {
+            indications(first: $first) { nodes { iri } } } }""",
+        {},
+    ),
+    "skip by a variable": (
+        """query($detail: Boolean!) { drug(key: "azathioprine") { iri
+            claims(first: 2) @include(if: $detail) { totalCount } label @skip(if: $detail) } }""",
+        {"detail": True},
+    ),
+    "skip by a variable, other value": (
+        """query($detail: Boolean!) { drug(key: "azathioprine") { iri
+            claims(first: 2) @include(if: $detail) { totalCount } label @skip(if: $detail) } }""",
+        {"detail": False},
+    ),
+    "an input object": (
+        """query($f: ClaimFilterInput) { claims(filter: $f, first: 3) { totalCount nodes { iri } } }""",
+        {"f": {"drug": "azathioprine", "licensed": False}},
+    ),
+}
+#: Requests the lean executor gives back: (query, variables).
+GIVEN_BACK = {
+    **{name: (query, None) for name, query in BAD.items()},
+    "introspection": ('{ __schema { queryType { name } } __type(name: "Drug") { name } }', None),
+    "a bad global ID": ('{ node(id: "not an id") { iri } }', None),
+    "a bad variable": ("query($first: Int) { drugs(first: $first) { totalCount } }", {"first": "many"}),
+    "a missing variable": ("query($key: String!) { drug(key: $key) { iri } }", {}),
+    "an invalid query": ("{ drug { iri } }", None),
+    "no operation named": ("query A { __typename } query B { __typename }", None),
+}
+
+
+def execute(store: Store, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+    return asyncio.run(
+        schema.execute(query, variable_values=variables, context_value=Context(store, 60.0), **kwargs)
+    )
+
+
+def both(
+    store: Store, query: str, variables: dict[str, Any] | None = None, operation_name: str | None = None
+) -> tuple[tuple[Any, ...], tuple[Any, ...], bool]:
+    """(lean, standard) as (data, errors with codes, round trips), and whether lean answered."""
+    lean = schema.lean
+    assert lean is not None
+
+    def one() -> tuple[Any, ...]:
+        before = store.query_count
+        result = execute(store, query, variables, operation_name=operation_name)
+        errors = [(e.message, e.path, (e.extensions or {}).get("code")) for e in result.errors or []]
+        return result.data, errors, store.query_count - before
+
+    answered = lean.answered
+    first = one()
+    answered_here = lean.answered == answered + 1
+    schema.lean = None
+    try:
+        second = one()
+    finally:
+        schema.lean = lean
+    return first, second, answered_here
+
+
+@pytest.fixture
+def fresh_lean() -> Iterator[LeanExecutor]:
+    """A lean executor with no plans and no history, installed for one test."""
+    saved = schema.lean
+    assert saved is not None
+    schema.lean = LeanExecutor(saved.schema, saved.rules)
+    try:
+        yield schema.lean
+    finally:
+        schema.lean = saved
+
+
+@pytest.mark.parametrize("name", [*NESTED, *MORE])
+def test_queries_are_answered_by_the_lean_executor_as_by_graphql_core(
+    bundled_store: Store, name: str, fresh_lean: LeanExecutor
+) -> None:
+    query = NESTED.get(name) or MORE[name]
+    operation = "B" if name == "a named operation among two" else None
+    lean, standard, answered = both(bundled_store, query, operation_name=operation)
+    assert lean == standard
+    assert answered
+    assert not lean[1]
+    assert lean[0]  # some data came back
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_reads_that_were_not_read_ahead_are_awaited_together(
+    bundled_store: Store, name: str, fresh_lean: LeanExecutor
+) -> None:
+    """Without the look-ahead resolvers return awaitables: same answers, same batched round trips."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nodes, "FOLLOWS", {})
+        patch.setattr(nodes, "LISTS", {})
+        lean, standard, answered = both(bundled_store, NESTED[name])
+    assert lean == standard
+    assert answered
+
+
+@pytest.mark.parametrize("name", WITH_VARIABLES)
+def test_variables_are_coerced_as_graphql_core_does(bundled_store: Store, name: str) -> None:
+    query, variables = WITH_VARIABLES[name]
+    lean, standard, answered = both(bundled_store, query, variables)
+    assert lean == standard
+    assert answered
+    assert not lean[1]
+
+
+def test_a_plan_depends_on_the_values_of_skip_and_include(bundled_store: Store) -> None:
+    query, detail = WITH_VARIABLES["skip by a variable"]
+    _, other = WITH_VARIABLES["skip by a variable, other value"]
+    shown = execute(bundled_store, query, detail).data["drug"]
+    hidden = execute(bundled_store, query, other).data["drug"]
+    assert set(shown) == {"iri", "claims"}
+    assert set(hidden) == {"iri", "label"}
+
+
+@pytest.mark.parametrize("name", GIVEN_BACK)
+def test_requests_it_cannot_answer_are_given_back(
+    bundled_store: Store, name: str, fresh_lean: LeanExecutor
+) -> None:
+    query, variables = GIVEN_BACK[name]
+    lean, standard, answered = both(bundled_store, query, variables)
+    assert lean[:2] == standard[:2]  # the round trips of a run given back come on top
+    assert not answered
+    if name not in ("introspection", "no operation named"):  # strawberry runs the first operation
+        assert lean[1], "an error was expected"
+
+
+def test_a_query_that_keeps_failing_stops_being_tried(bundled_store: Store, fresh_lean: LeanExecutor) -> None:
+    query = BAD["a bad nested argument"]
+    for _ in range(6):
+        assert execute(bundled_store, query).errors
+    prepared = fresh_lean.prepare(query, None)
+    assert prepared is not None
+    assert prepared.answered == 0
+    assert prepared.given_back == 3  # then graphql-core alone
+
+
+def test_mutations_are_never_run_by_the_lean_executor(fresh_store: Store, fresh_lean: LeanExecutor) -> None:
+    mutation = 'mutation { retractClaim(id: "x", reason: "r") { iri } }'
+    result = execute(fresh_store, mutation)
+    assert result.errors  # anonymous, or a bad ID: either way graphql-core answered
+    assert fresh_lean.answered == 0
+    assert fresh_lean.prepare(mutation, None) is None
+
+
+def test_queries_not_allowed_are_left_to_strawberry(bundled_store: Store, fresh_lean: LeanExecutor) -> None:
+    with pytest.raises(InvalidOperationTypeError):
+        execute(bundled_store, "{ __typename }", allowed_operation_types={OperationType.MUTATION})
+    assert fresh_lean.answered == 0
+    # the HTTP view allows queries (GET) or queries and mutations (POST)
+    assert execute(bundled_store, "{ __typename }", allowed_operation_types={OperationType.QUERY}).data
+    assert fresh_lean.answered == 1
+
+
+def test_requests_over_http_are_answered_by_the_lean_executor(
+    client: TestClient, fresh_lean: LeanExecutor
+) -> None:
+    query = NESTED["benchmark 0"]
+    posted = client.post("/graphql", json={"query": query})
+    got = client.get("/graphql", params={"query": query + " "})
+    assert posted.status_code == got.status_code == 200
+    assert posted.json()["data"] == got.json()["data"]
+    assert posted.json()["data"]["indications"]["totalCount"] > 0
+    assert fresh_lean.answered == 2
+
+
+def test_node_by_global_id(bundled_store: Store, fresh_lean: LeanExecutor) -> None:
+    iri = bundled_store.select("SELECT ?s WHERE { ?s a ev:Drug } ORDER BY ?s LIMIT 1")[0]["s"].value
+    query = f'{{ node(id: "{to_global_id("Drug", iri)}") {{ __typename iri ... on Drug {{ label }} }} }}'
+    lean, standard, answered = both(bundled_store, query)
+    assert lean == standard
+    assert answered
+    assert lean[0]["node"]["iri"] == iri
+    assert str(EV.Drug)  # the type asked for is the one found
+    assert lean[0]["node"]["__typename"] == "Drug"
+
+
+def test_plans_are_kept_for_a_bounded_number_of_queries(bundled_store: Store) -> None:
+    saved = schema.lean
+    assert saved is not None
+    small = LeanExecutor(saved.schema, saved.rules, maxsize=2)
+    for n in range(4):
+        small.prepare(f"{{ drugs(first: {n + 1}) {{ totalCount }} }}", None)
+    assert len(small._prepared) == 2
