@@ -120,7 +120,7 @@ def fresh_lean() -> Iterator[LeanExecutor]:
     """A lean executor with no plans and no history, installed for one test."""
     saved = schema.lean
     assert saved is not None
-    schema.lean = LeanExecutor(saved.schema, saved.rules)
+    schema.lean = LeanExecutor(saved.schema, saved.rules, strawberry_schema=schema)
     try:
         yield schema.lean
     finally:

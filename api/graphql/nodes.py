@@ -312,25 +312,24 @@ def _field_key(info: Info) -> tuple[object, ...]:
 
 def connection_plan(info: Info) -> Plan:
     """The look-ahead plan of the current connection's nodes (made once per field of the query)."""
-    return _query_plan(
-        info, "connection", lambda: plan(page_selections(info.selected_fields), FOLLOWS, LISTS)
-    )
+    return per_query(info, "connection", lambda: plan(page_selections(info.selected_fields), FOLLOWS, LISTS))
 
 
 def selection_plan(info: Info) -> Plan:
     """The look-ahead plan of the node(s) the current field returns."""
-    return _query_plan(
+    return per_query(
         info,
         "selection",
         lambda: plan((s for f in info.selected_fields for s in f.selections), FOLLOWS, LISTS),
     )
 
 
-def _query_plan(info: Info, kind: str, make: Callable[[], Plan]) -> Plan:
-    """A plan made once per field of the query, kept for every request of the query.
+def per_query(info: Info, kind: str, make: Callable[[], T]) -> T:
+    """What ``make`` works out for the current field from the query alone, made once per field.
 
-    A plan depends on the query, its variables, FOLLOWS and LISTS only. Queries the lean executor
-    runs keep their plans with the query (api.graphql.executor.query_memo); others per request.
+    Kept for every request of the query when the lean executor runs it (see
+    api.graphql.executor.query_memo), else for the request. The key holds the query's
+    variables, and FOLLOWS and LISTS, which a look-ahead plan depends on.
     """
     variables = info.variable_values
     given = repr(sorted(variables.items())) if variables else ""
@@ -338,10 +337,9 @@ def _query_plan(info: Info, kind: str, make: Callable[[], Plan]) -> Plan:
     memo = query_memo(info.operation)
     if memo is None:
         return info.context.plan(key, make)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = make()
-    return found
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def read(info: Info, iris: Sequence[str], what: Plan, *, described: bool = False) -> list[Node]:

@@ -32,6 +32,7 @@ from api.graphql.nodes import (
     connection_plan,
     make_connection,
     page_window,
+    per_query,
     read,
     selection_plan,
 )
@@ -131,7 +132,8 @@ def claim_connection(
     context = info.context
     context.check_deadline()
     # Reading ahead to learn the total costs time only a client that asks for it should pay.
-    read_ahead = None if selects(info.selected_fields, "totalCount") else 1
+    total_asked = per_query(info, "totalCount", lambda: selects(info.selected_fields, "totalCount"))
+    read_ahead = None if total_asked else 1
     page = claim_queries.find_claims(context.store, claim_filter, limit, offset, read_ahead=read_ahead)
 
     def count() -> int:

@@ -152,4 +152,4 @@ schema = EvidenceSchema(
         ErrorCodes,
     ],
 )
-schema.lean = LeanExecutor(schema._schema, (*specified_rules, *LIMITS))
+schema.lean = LeanExecutor(schema._schema, (*specified_rules, *LIMITS), strawberry_schema=schema)
