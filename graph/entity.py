@@ -6,7 +6,7 @@ one call is one SPARQL round trip.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -20,19 +20,59 @@ RDF_TYPE = PREFIXES["rdf"] + "type"
 
 @dataclass
 class Entity:
-    """A node with its outgoing properties: predicate IRI -> values, in a stable order."""
+    """A node with its outgoing properties: predicate IRI -> values, in a stable order.
+
+    An entity read by a projected describe (:func:`describe` with ``reads``) holds only some
+    predicates (``described``; None: all of them). Asking it for another predicate first
+    completes it through ``completer`` (a describe of the node alone), so a partial entity
+    never answers with a value missing: it costs a round trip instead.
+    """
 
     iri: str
     properties: dict[str, list[Term]] = field(default_factory=dict)
+    #: The predicates read (None: every predicate of the node).
+    described: frozenset[str] | None = field(default=None, compare=False)
+    #: Reads the complete entity of an IRI (None if nothing is said about it).
+    completer: Callable[[str], Entity | None] | None = field(default=None, repr=False, compare=False)
     _types: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def covers(self, predicates: frozenset[str] | None) -> bool:
+        """Whether every value of ``predicates`` (None: of every predicate) is here."""
+        return self.described is None or (predicates is not None and predicates <= self.described)
+
+    def _values(self, predicate: str) -> list[Term] | None:
+        values = self.properties.get(predicate)
+        if values is None and self.described is not None and predicate not in self.described:
+            self.complete()
+            values = self.properties.get(predicate)
+        return values
+
+    def complete(self) -> None:
+        """Read every predicate of the node (a partial entity's predicates are kept if unknown)."""
+        if self.described is None:
+            return
+        if self.completer is None:
+            raise LookupError(f"{self.iri}: a partial entity without a way to complete it")
+        whole = self.completer(self.iri)
+        self.merge(whole if whole is not None else Entity(self.iri))
+
+    def merge(self, other: Entity) -> None:
+        """Take in what ``other`` (a description of the same node) read and this one did not."""
+        if self.described is None:
+            return
+        for predicate, values in other.properties.items():
+            if predicate not in self.described:
+                self.properties[predicate] = values
+        self.described = None if other.described is None else self.described | other.described
+        self._types = None
 
     def all(self, predicate: str) -> list[Term]:
         """Every value of ``predicate``."""
-        return self.properties.get(predicate, [])
+        return self._values(predicate) or []
 
     def one(self, predicate: str) -> Term | None:
         """The first value of ``predicate``, or None."""
-        values = self.properties.get(predicate)
+        values = self._values(predicate)
         return values[0] if values else None
 
     def string(self, predicate: str) -> str | None:
@@ -111,6 +151,12 @@ def describe(store: Store, iris: Sequence[str], paths: Iterable[Sequence[str]] =
     """
     if not iris:
         return {}
+    return _described(store, iris, paths, "")
+
+
+def _described(
+    store: Store, iris: Sequence[str], paths: Iterable[Sequence[str]], condition: str
+) -> dict[str, Entity]:
     values = iri_list(set(iris))
     steps = sorted({tuple(p) for p in paths if p})
     if steps:
@@ -121,7 +167,31 @@ def describe(store: Store, iris: Sequence[str], paths: Iterable[Sequence[str]] =
         )
     else:
         nodes = f"VALUES ?s {{ {values} }}"
-    return entities(solutions(store, f"SELECT ?s ?p ?o WHERE {{ {nodes} ?s ?p ?o }}", ("s", "p", "o")))
+    sparql = f"SELECT ?s ?p ?o WHERE {{ {nodes} ?s ?p ?o {condition} }}"
+    return entities(solutions(store, sparql, ("s", "p", "o")))
+
+
+def describe_projected(
+    store: Store,
+    iris: Sequence[str],
+    paths: Iterable[Sequence[str]],
+    reads: frozenset[str],
+    completer: Callable[[str], Entity | None],
+) -> dict[str, Entity]:
+    """Like :func:`describe`, reading only the predicates ``reads`` (and ``rdf:type``).
+
+    The same one query as :func:`describe`, with a filter on the predicate: the entities are
+    partial (see :class:`Entity`) and complete themselves with ``completer`` when asked for
+    any other predicate.
+    """
+    if not iris:
+        return {}
+    wanted = reads | {RDF_TYPE}
+    found = _described(store, iris, paths, f"FILTER(?p IN ({', '.join(iri_list(sorted(wanted)).split())}))")
+    for entity in found.values():
+        entity.described = wanted
+        entity.completer = completer
+    return found
 
 
 def entities(rows: Iterable[tuple[Term | None, ...]]) -> dict[str, Entity]:

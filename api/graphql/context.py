@@ -7,7 +7,7 @@ reads to another and outlive writes.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -15,7 +15,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import QueryTimeoutError
-from graph.entity import Entity, describe, referrers
+from graph.entity import Entity, describe, describe_projected, referrers
 from graph.store import Store
 
 #: Predicate paths (each a sequence of predicate IRIs) whose targets a load also describes.
@@ -59,26 +59,67 @@ class Context(BaseContext):
 
     # --- nodes ------------------------------------------------------------------------------
 
-    def prefetch(self, iris: Sequence[str], paths: Paths = frozenset()) -> None:
+    def prefetch(
+        self,
+        iris: Sequence[str],
+        paths: Paths = frozenset(),
+        reads: Mapping[tuple[str, ...], frozenset[str] | None] | None = None,
+    ) -> None:
         """Describe ``iris`` and the nodes reached from them along ``paths``, in one query, now.
 
-        Nodes already known are described again only when paths lead on from them.
+        ``reads``: the predicates to read on the nodes themselves (path ``()``) and on those
+        each path reaches (None: every predicate); all are read on every node described, which
+        are then partial entities (see graph.entity.Entity).
+        Nodes already known with what is needed are described again only when paths lead on
+        from them.
         """
-        todo = list(dict.fromkeys(iris)) if paths else [i for i in dict.fromkeys(iris) if i not in self.known]
+        wanted = None if reads is None else reads.get(())
+        todo = list(dict.fromkeys(iris))
+        if not paths:
+            todo = [i for i in todo if not self._covers(i, wanted)]
         if todo:
-            self._describe(todo, paths)
+            self._describe(todo, paths, reads)
 
-    def _describe(self, iris: Sequence[str], paths: Paths) -> Entities:
+    def _covers(self, iri: str, predicates: frozenset[str] | None) -> bool:
+        if iri not in self.known:
+            return False
+        entity = self.known[iri]
+        return entity is None or entity.covers(predicates)
+
+    def _describe(
+        self,
+        iris: Sequence[str],
+        paths: Paths,
+        reads: Mapping[tuple[str, ...], frozenset[str] | None] | None = None,
+    ) -> Entities:
         self.check_deadline()
-        return self.remember(iris, describe(self.store, iris, paths))
+        if reads is None:
+            return self.remember(iris, describe(self.store, iris, paths))
+        wanted = [reads.get(path) for path in [(), *paths]]
+        if any(w is None for w in wanted):
+            return self.remember(iris, describe(self.store, iris, paths))
+        union = frozenset().union(*wanted)  # type: ignore[arg-type]
+        return self.remember(iris, describe_projected(self.store, iris, paths, union, self._whole))
+
+    def _whole(self, iri: str) -> Entity | None:
+        """The complete entity of ``iri``: how a partial entity completes itself."""
+        self.check_deadline()
+        return describe(self.store, [iri]).get(iri)
 
     def remember(self, iris: Sequence[str], found: dict[str, Entity]) -> Entities:
-        """Keep what a describe of ``iris`` found (the IRIs it did not find are known as None)."""
+        """Keep what a describe of ``iris`` found (the IRIs it did not find are known as None).
+
+        A node known in part takes in what the new description read.
+        """
+        known = self.known
         for iri, entity in found.items():
-            self.known.setdefault(iri, entity)
+            if iri not in known:
+                known[iri] = entity
+            elif (old := known[iri]) is not None and old is not entity:
+                old.merge(entity)
         for iri in iris:
-            self.known.setdefault(iri, None)
-        return [self.known[i] for i in iris]
+            known.setdefault(iri, None)
+        return [known[i] for i in iris]
 
     def load(self, iris: Sequence[str], paths: Paths = frozenset()) -> Entities | Awaitable[Entities]:
         """The entities of ``iris``: a list at once when all are known, else an awaitable.

@@ -162,6 +162,10 @@ class _Step:
     complete: Complete
     #: How to call the strawberry resolver itself, where that is safe (see LeanExecutor._direct).
     direct: _Direct | None = None
+    #: For a field computed from its object alone (a strawberry field with ``compute``): that.
+    compute: Callable[[Any], Any] | None = None
+    #: For a leaf field (a scalar or an enum): its serializer and whether it is non-null.
+    leaf: tuple[Callable[[Any], Any], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -371,8 +375,28 @@ class LeanExecutor:
             complete = self._completer(prepared, request, definition.type, below)
             head = (name, list(nodes), definition.type, parent)
             direct = None if basic else self._direct(definition, arguments)
+            field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+            compute = getattr(field, "compute", None) if basic else None
+            leaf_type = (
+                definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
+            )
+            leaf = (
+                (leaf_type.serialize, leaf_type is not definition.type) if is_leaf_type(leaf_type) else None
+            )
             steps.append(
-                _Step(key, resolve, basic, arguments, definition, tuple(nodes), head, complete, direct)
+                _Step(
+                    key,
+                    resolve,
+                    basic,
+                    arguments,
+                    definition,
+                    tuple(nodes),
+                    head,
+                    complete,
+                    direct,
+                    compute if callable(compute) else None,
+                    leaf,
+                )
             )
         return steps
 
@@ -562,7 +586,9 @@ class LeanExecutor:
         return complete
 
 
-def _run(request: _Request, steps: list[_Step], source: Any, path: Path | None, type_name: str) -> Any:
+def _run(  # noqa: PLR0912 - the hot loop, kept in one frame
+    request: _Request, steps: list[_Step], source: Any, path: Path | None, type_name: str
+) -> Any:
     """The response object of ``source`` for ``steps``, or an awaitable of it.
 
     As in graphql-core, the fields whose resolvers return awaitables are awaited together once
@@ -575,33 +601,29 @@ def _run(request: _Request, steps: list[_Step], source: Any, path: Path | None, 
         if resolve is None:
             out[key] = type_name
             continue
-        at = Path(path, key, type_name)
-        if step.basic:
+        compute = step.compute
+        if compute is not None:
+            value = compute(source)
+            leaf = step.leaf
+            if leaf is not None:  # the common case, without a path or an awaitable check
+                if type(value) in _PLAIN:
+                    serialized = leaf[0](value)
+                    if serialized is None or serialized is Undefined:
+                        _bail("a value its scalar or enum cannot serialize")
+                    out[key] = serialized
+                    continue
+                if value is None:
+                    if leaf[1]:
+                        _bail("null in a non-null position")
+                    out[key] = None
+                    continue
+            at = Path(path, key, type_name)
+        elif step.basic:
+            at = Path(path, key, type_name)
             value = resolve(source, None)
         else:
-            arguments = step.arguments
-            if arguments is None:
-                arguments = get_argument_values(step.definition, step.nodes[0], request.variables)  # type: ignore[arg-type]
-            prepared = request.prepared
-            info = ResolveInfo(  # type: ignore[call-arg]
-                *step.head,
-                at,
-                request.executor.schema,
-                prepared.fragments,
-                request.root_value,
-                prepared.operation,
-                request.coerced,
-                request.context,
-                optimized_is_awaitable,
-                None,
-                None,
-                None,
-            )
-            direct = step.direct
-            if direct is None:
-                value = resolve(source, info, **arguments)
-            else:
-                value = _call_direct(request, direct, source, info, arguments)
+            at = Path(path, key, type_name)
+            value = _resolve(request, step, source, at)
         if _awaitable(value):
             request.awaited.append(value)
             completed: Any = request.later(_complete_later(step.complete, request, value, at))
@@ -615,6 +637,31 @@ def _run(request: _Request, steps: list[_Step], source: Any, path: Path | None, 
         pending.append((key, completed))
         out[key] = None  # keeps the field's place in the response
     return out if pending is None else request.later(_gathered(out, pending))
+
+
+def _resolve(request: _Request, step: _Step, source: Any, at: Path) -> Any:
+    """A field's value from a resolver that takes a resolve-info object and arguments."""
+    arguments = step.arguments
+    if arguments is None:
+        arguments = get_argument_values(step.definition, step.nodes[0], request.variables)  # type: ignore[arg-type]
+    prepared = request.prepared
+    info = ResolveInfo(  # type: ignore[call-arg]
+        *step.head,
+        at,
+        request.executor.schema,
+        prepared.fragments,
+        request.root_value,
+        prepared.operation,
+        request.coerced,
+        request.context,
+        optimized_is_awaitable,
+        None,
+        None,
+        None,
+    )
+    if step.direct is None:
+        return step.resolve(source, info, **arguments)  # type: ignore[misc]
+    return _call_direct(request, step.direct, source, info, arguments)
 
 
 def _call_direct(
@@ -640,6 +687,10 @@ def _call_direct(
     if direct.info_parameter is not None:
         kwargs[direct.info_parameter] = info
     return field.get_result(source, info=info, args=[source] if direct.self_argument else [], kwargs=kwargs)
+
+
+#: Values that are never awaitable, serialized at once by leaf fields.
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def _awaitable(value: Any) -> bool:

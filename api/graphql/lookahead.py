@@ -42,24 +42,46 @@ class Listed:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a selection reads below a set of nodes: link paths, and inverse lists."""
+    """What a selection reads below a set of nodes: link paths, inverse lists, predicates.
+
+    ``reads``: for the nodes themselves (path ``()``) and for each path, the predicates the
+    fields selected there read (None: unknown, read every predicate); empty when no field's
+    reads are known to the planner.
+    """
 
     paths: frozenset[tuple[str, ...]]
     lists: tuple[Listed, ...]
+    reads: tuple[tuple[tuple[str, ...], frozenset[str] | None], ...] = ()
 
 
 def plan(
-    selections: Iterable[Selection], follows: Mapping[str, Collection[str]], lists: Mapping[str, bool]
+    selections: Iterable[Selection],
+    follows: Mapping[str, Collection[str]],
+    lists: Mapping[str, bool],
+    reads: Mapping[str, frozenset[str] | None] | None = None,
+    *,
+    below: Mapping[str, frozenset[str]] | None = None,
+    also: frozenset[str] = frozenset(),
 ) -> Plan:
     """The plan of ``selections``, made on a node.
 
     ``follows`` maps a field name to the predicates that link fields of that name follow, and
     ``lists`` an inverse list field's name to whether it is a connection (paged), over every type:
     a name that links on one type and not on another only makes the plan a little wider.
+    ``reads`` maps a field name to the predicates fields of that name read on their node (over
+    every type; None or absent: unknown); without it the plan has no ``reads``. ``below`` maps
+    a link or list field's name to the predicates its resolver reads on the nodes it returns
+    (to sort them, say), and ``also`` holds those the caller reads on the nodes themselves.
     Fragments (inline or named) count as selected on the node itself.
     """
     paths: set[tuple[str, ...]] = set()
     listed: list[Listed] = []
+    wanted: dict[tuple[str, ...], frozenset[str] | None] = {(): also}
+    under = below or {}
+
+    def want(at: tuple[str, ...], more: frozenset[str] | None) -> None:
+        current = wanted.get(at, frozenset())
+        wanted[at] = None if more is None or current is None else current | more
 
     def walk(selections: Iterable[Selection], prefix: tuple[str, ...], on: str | None) -> None:
         for selection in selections:
@@ -68,17 +90,37 @@ def plan(
             if not isinstance(selection, SelectedField):
                 walk(selection.selections, prefix, selection.type_condition or on)
                 continue
+            if selection.name != "__typename" and reads is not None:
+                want(prefix, reads.get(selection.name))
             for predicate in follows.get(selection.name, ()):
                 path = (*prefix, predicate)
                 paths.add(path)
+                want(path, under.get(selection.name, frozenset()))
                 walk(selection.selections, path, None)
             if selection.name in lists:
-                below = page_selections([selection]) if lists[selection.name] else selection.selections
-                sub = plan(below, follows, lists)
+                selected = page_selections([selection]) if lists[selection.name] else selection.selections
+                sub = plan(
+                    selected, follows, lists, reads, below=below, also=under.get(selection.name, frozenset())
+                )
                 listed.append(Listed(prefix, on, selection.name, selection.arguments, sub))
 
     walk(selections, (), None)
-    return Plan(frozenset(paths), tuple(listed))
+    return Plan(frozenset(paths), tuple(listed), tuple(sorted(wanted.items())) if reads is not None else ())
+
+
+def merged_reads(plans: Iterable[Plan]) -> dict[tuple[str, ...], frozenset[str] | None] | None:
+    """The reads of several plans made on the same nodes, path by path (None: not known)."""
+    merged: dict[tuple[str, ...], frozenset[str] | None] = {}
+    for each in plans:
+        if not each.reads:
+            return None
+        for path, wanted in each.reads:
+            if path in merged:
+                current = merged[path]
+                merged[path] = None if current is None or wanted is None else current | wanted
+            else:
+                merged[path] = wanted
+    return merged
 
 
 def skipped(selection: Selection) -> bool:

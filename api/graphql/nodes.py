@@ -47,7 +47,7 @@ from api.graphql.enums import (
 from api.graphql.errors import BadUserInputError
 from api.graphql.executor import info_free, query_memo
 from api.graphql.ids import to_global_id
-from api.graphql.lookahead import Plan, page_selections, plan
+from api.graphql.lookahead import Plan, merged_reads, page_selections, plan
 from graph.entity import Entity
 from graph.namespaces import BIBO, EV, PREFIXES, PROV
 from graph.store import text
@@ -64,6 +64,7 @@ MAX_PAGE = 500
 T = TypeVar("T")
 R = TypeVar("R")
 N = TypeVar("N", bound="Node")
+F = TypeVar("F", bound="PlannedField")
 #: A value, or an awaitable of it when it needs a read first (graphql-core awaits it).
 Resolved: TypeAlias = T | Awaitable[T]
 
@@ -111,16 +112,23 @@ GRADES = Inverse(SKOS + "inScheme", None, paged=False)
 class PlannedField(StrawberryField):
     """A field the look-ahead knows.
 
-    A link (``follows``: the predicate it follows to other nodes) or an inverse list (``inverse``).
+    A link (``follows``: the predicate it follows to other nodes) or an inverse list (``inverse``);
+    ``reads``: the predicates it reads on its node (None: unknown), so that the look-ahead reads
+    only those (a field reading another predicate still works: its node is then read whole).
     """
 
     follows: str | None = None
     inverse: Inverse | None = None
+    reads: frozenset[str] | None = None
+    #: Predicates its resolver reads on the nodes it returns (to sort them, say).
+    below: frozenset[str] = frozenset()
 
     def __copy__(self) -> Self:
         copied = super().__copy__()
         copied.follows = self.follows
         copied.inverse = self.inverse
+        copied.reads = self.reads
+        copied.below = self.below
         return copied
 
 
@@ -158,17 +166,33 @@ class NodeField(PlannedField):
         return self.compute(source)
 
 
+def below(*predicates: str) -> Callable[[F], F]:
+    """Declare the predicates a link or list field's resolver reads on the nodes it returns."""
+
+    def mark(field: F) -> F:
+        field.below = frozenset(predicates)
+        return field
+
+    return mark
+
+
 def _annotation(graphql_type: object | None) -> StrawberryAnnotation | None:
     return None if graphql_type is None else StrawberryAnnotation.from_annotation(graphql_type)
 
 
 def computed(
-    description: str, *, returns: str | None = None, inverse: Inverse | None = None, rdf: str | None = None
+    description: str,
+    *,
+    returns: str | None = None,
+    inverse: Inverse | None = None,
+    rdf: str | None = None,
+    reads: Iterable[str] | None = None,
 ) -> Any:
     """A field computed from its node alone (a :class:`NodeField`).
 
     Typed by its resolver, or by ``returns`` when the resolver may return an awaitable;
-    ``inverse``: the inverse list it serves; ``rdf``: the property it maps to.
+    ``inverse``: the inverse list it serves; ``rdf``: the property it maps to; ``reads``: the
+    predicates it reads besides ``rdf:type`` (None: unknown; an inverse list reads none).
     """
     field = NodeField(
         python_name=None,
@@ -178,14 +202,22 @@ def computed(
         metadata=None if rdf is None else {"rdf": rdf},
     )
     field.inverse = inverse
+    field.reads = frozenset() if inverse is not None else None if reads is None else frozenset(reads)
     return field
 
 
-def rdf(predicate: str, extra: str = "", *, link: str | None = None, inverse: Inverse | None = None) -> Any:
+def rdf(
+    predicate: str,
+    extra: str = "",
+    *,
+    link: str | None = None,
+    inverse: Inverse | None = None,
+    also: Iterable[str] = (),
+) -> Any:
     """A field mapped to an RDF property, described by the ontology (or ``extra`` alone).
 
     ``link``: the GraphQL type of a field whose resolver may return an awaitable: one following
-    ``predicate`` to other nodes, or serving ``inverse``.
+    ``predicate`` to other nodes, or serving ``inverse``; ``also``: other predicates it reads.
     """
     try:
         description = describe(predicate, extra)
@@ -193,7 +225,7 @@ def rdf(predicate: str, extra: str = "", *, link: str | None = None, inverse: In
         if not extra:
             raise
         description = extra
-    field = computed(description, returns=link, inverse=inverse, rdf=predicate)
+    field = computed(description, returns=link, inverse=inverse, rdf=predicate, reads=(predicate, *also))
     field.follows = predicate if link and inverse is None else None
     return field
 
@@ -312,15 +344,29 @@ def _field_key(info: Info) -> tuple[object, ...]:
 
 def connection_plan(info: Info) -> Plan:
     """The look-ahead plan of the current connection's nodes (made once per field of the query)."""
-    return per_query(info, "connection", lambda: plan(page_selections(info.selected_fields), FOLLOWS, LISTS))
+    return per_query(
+        info,
+        "connection",
+        lambda: plan(page_selections(info.selected_fields), FOLLOWS, LISTS, READS, below=BELOW),
+    )
 
 
-def selection_plan(info: Info) -> Plan:
-    """The look-ahead plan of the node(s) the current field returns."""
+def selection_plan(info: Info, also: frozenset[str] = frozenset()) -> Plan:
+    """The look-ahead plan of the node(s) the current field returns.
+
+    ``also``: predicates the field's resolver reads on those nodes itself.
+    """
     return per_query(
         info,
         "selection",
-        lambda: plan((s for f in info.selected_fields for s in f.selections), FOLLOWS, LISTS),
+        lambda: plan(
+            [s for f in info.selected_fields for s in f.selections],
+            FOLLOWS,
+            LISTS,
+            READS,
+            below=BELOW,
+            also=also,
+        ),
     )
 
 
@@ -329,11 +375,11 @@ def per_query(info: Info, kind: str, make: Callable[[], T]) -> T:
 
     Kept for every request of the query when the lean executor runs it (see
     api.graphql.executor.query_memo), else for the request. The key holds the query's
-    variables, and FOLLOWS and LISTS, which a look-ahead plan depends on.
+    variables, and FOLLOWS, LISTS and READS, which a look-ahead plan depends on.
     """
     variables = info.variable_values
     given = repr(sorted(variables.items())) if variables else ""
-    key = (kind, _field_key(info), id(FOLLOWS), id(LISTS), given)
+    key = (kind, _field_key(info), id(FOLLOWS), id(LISTS), id(READS), given)
     memo = query_memo(info.operation)
     if memo is None:
         return info.context.plan(key, make)
@@ -364,7 +410,8 @@ def read_ahead(context: Context, iris: Sequence[str], what: Plan, *, described: 
     while level:
         nodes = list(dict.fromkeys(iri for group, _ in level for iri in group))
         if not described:
-            context.prefetch(nodes, frozenset().union(*(below.paths for _, below in level)))
+            paths = frozenset().union(*(below.paths for _, below in level))
+            context.prefetch(nodes, paths, merged_reads(below for _, below in level))
         described = False
         wanted: dict[ReferrersKey, dict[str, None]] = {}
         lists: list[tuple[Plan, list[tuple[str, ReferrersKey, bool]], tuple[int, int]]] = []
@@ -505,6 +552,7 @@ def claims_linking(
         description=description,
     )
     field.inverse = inverse
+    field.reads = frozenset()
     if kind_argument:
 
         def of_any_kind(
@@ -613,15 +661,15 @@ class Node:
         """Whether ``obj`` may be served as this type (graphql-core asks for every object)."""
         return isinstance(obj, cls)
 
-    @computed("Global ID: opaque and stable; pass it to node(id:).")
+    @computed("Global ID: opaque and stable; pass it to node(id:).", reads=())
     def id(self) -> strawberry.ID:
         return strawberry.ID(to_global_id(type(self).__name__, self.entity.iri))
 
-    @computed("The node's IRI in the evidence graph.")
+    @computed("The node's IRI in the evidence graph.", reads=())
     def iri(self) -> str:
         return self.entity.iri
 
-    @rdf(RDFS_LABEL, "A short human-readable name.")
+    @rdf(RDFS_LABEL, "A short human-readable name.", also=[SKOS + "prefLabel", DCTERMS + "title"])
     def label(self) -> str | None:
         return (
             self.entity.string(RDFS_LABEL)
@@ -659,7 +707,7 @@ class Identified(Node):
 
 @strawberry.interface(description=describe(ev.ClinicalStatement))
 class Claim(Node):
-    @computed("The kind of claim.")
+    @computed("The kind of claim.", reads=())
     def kind(self) -> ClaimKind:
         types = self.entity.types
         for iri, kind in KINDS:
@@ -675,6 +723,7 @@ class Claim(Node):
     def evidence(self) -> Resolved[list[EvidenceItem]]:
         return linked(self, ev.evidence, EvidenceItem)
 
+    @below(ev.citationNumber)
     @rdf(ev.citesAsEvidence, link="list[Reference]")
     def references(self) -> Resolved[list[Reference]]:
         return _then(
@@ -769,7 +818,7 @@ class IndicationStatement(Claim):
     def licensing_status(self) -> LicensingStatus | None:
         return concept(LicensingStatus, self.entity.iri_of(ev.licensingStatus))  # type: ignore[no-any-return]
 
-    @computed("True when licensed, false when unlicensed, null when not stated.")
+    @computed("True when licensed, false when unlicensed, null when not stated.", reads=[ev.licensingStatus])
     def licensed(self) -> bool | None:
         status = self.entity.iri_of(ev.licensingStatus)
         return None if status is None else status == ev.Licensed
@@ -1143,7 +1192,7 @@ class DrugClass(Drug):
 
 @strawberry.type(description=describe(ev.Condition))
 class Condition(Identified):
-    @computed("True for patient states such as pregnancy and breastfeeding.")
+    @computed("True for patient states such as pregnancy and breastfeeding.", reads=())
     def patient_state(self) -> bool:
         return ev.PatientState in self.entity.types
 
@@ -1228,6 +1277,7 @@ class GradingScheme(Node):
     def axis(self) -> GradingAxis | None:
         return concept(GradingAxis, self.entity.iri_of(ev.axis))  # type: ignore[no-any-return]
 
+    @below(ev.rank)
     @computed("The scheme's grades, strongest first.", returns="list[Grade]", inverse=GRADES)
     def grades(self) -> Resolved[list[Grade]]:
         return _then(
@@ -1289,6 +1339,22 @@ for _type, _name, _field in _planned(NODE_TYPES):
         INVERSES[_type, _name] = _field.inverse
 #: Inverse list field names -> whether they are connections (paged), for the planner.
 LISTS = {name: inverse.paged for (_, name), inverse in INVERSES.items()}
+#: Field name -> the predicates fields of that name read on their node, over every type (None:
+#: unknown, for some type). Fields the look-ahead does not know read an unknown set.
+READS: dict[str, frozenset[str] | None] = {}
+#: Field name -> the predicates fields of that name read on the nodes they return.
+BELOW: dict[str, frozenset[str]] = {}
+for _type in NODE_TYPES:
+    for _any in _type.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        _name = _any.graphql_name or to_camel_case(_any.python_name)
+        _reads = _any.reads if isinstance(_any, PlannedField) else None
+        if _name not in READS:
+            READS[_name] = _reads
+        else:
+            _known = READS[_name]
+            READS[_name] = None if _known is None or _reads is None else _known | _reads
+        if isinstance(_any, PlannedField) and _any.below:
+            BELOW[_name] = BELOW.get(_name, frozenset()) | _any.below
 
 
 #: Node type -> its GraphQL name.

@@ -399,7 +399,8 @@ class Query:
     @strawberry.field(description="Grading schemes (quality of evidence and strength of recommendation).")
     def grading_schemes(self, info: Info, axis: GradingAxis | None = None) -> list[GradingScheme]:
         iris = claim_queries.grade_schemes(info.context.store)
-        schemes = [n for n in read(info, iris, selection_plan(info)) if isinstance(n, GradingScheme)]
+        plan = selection_plan(info, frozenset([str(EV.axis)]))
+        schemes = [n for n in read(info, iris, plan) if isinstance(n, GradingScheme)]
         return [s for s in schemes if axis is None or s.axis() == axis]
 
     @strawberry.field(
