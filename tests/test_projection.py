@@ -1,0 +1,117 @@
+"""The look-ahead reads only the predicates the selected fields read, and stays right when a field
+reads more than it declares (its node then completes itself, at the cost of a round trip)."""
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from api.graphql import nodes
+from api.graphql.context import Context
+from api.graphql.lookahead import plan
+from api.graphql.schema import schema
+from graph.entity import Entity, describe, describe_projected
+from graph.namespaces import EV, PREFIXES
+from graph.store import Store
+from tests.test_graphql_prefetch import BENCHMARK, NESTED, field
+
+LABEL = PREFIXES["rdfs"] + "label"
+TYPE = PREFIXES["rdf"] + "type"
+
+
+def run(store: Store, query: str) -> tuple[Any, int]:
+    before = store.query_count
+    result = asyncio.run(schema.execute(query, context_value=Context(store, 60.0)))
+    assert not result.errors, result.errors
+    return result.data, store.query_count - before
+
+
+def indications(store: Store) -> list[str]:
+    rows = store.select("SELECT DISTINCT ?s WHERE { ?s a ev:IndicationStatement } ORDER BY ?s")
+    return [r["s"].value for r in rows]
+
+
+def test_a_projected_describe_reads_only_what_is_asked(bundled_store: Store) -> None:
+    roots = indications(bundled_store)[:5]
+    paths = [(str(EV.condition),)]
+    whole = describe(bundled_store, roots, paths)
+    calls: list[str] = []
+
+    def completer(iri: str) -> Entity | None:
+        calls.append(iri)
+        return describe(bundled_store, [iri]).get(iri)
+
+    part = describe_projected(bundled_store, roots, paths, frozenset([LABEL, str(EV.condition)]), completer)
+    assert part.keys() == whole.keys()
+    for iri, entity in part.items():
+        assert set(entity.properties) <= {LABEL, TYPE, str(EV.condition)}
+        assert entity.all(LABEL) == whole[iri].all(LABEL)
+        assert entity.types == whole[iri].types
+    assert calls == []
+    claim = part[roots[0]]
+    assert claim.all(str(EV.drug)) == whole[roots[0]].all(str(EV.drug))  # not read: completes itself
+    assert calls == [roots[0]]
+    assert claim.described is None
+    assert claim.properties == whole[roots[0]].properties
+    claim.all(str(EV.evidence))
+    assert calls == [roots[0]]  # once
+
+
+def test_a_partial_entity_without_a_completer_refuses_to_guess() -> None:
+    entity = Entity("http://example.org/a", {LABEL: []}, described=frozenset([LABEL]))
+    assert entity.all(LABEL) == []
+    with pytest.raises(LookupError):
+        entity.all(TYPE)
+
+
+def test_partial_descriptions_of_one_node_are_merged() -> None:
+    a = Entity("http://example.org/a", {LABEL: []}, described=frozenset([LABEL]))
+    b = Entity("http://example.org/a", {TYPE: []}, described=frozenset([TYPE]))
+    a.merge(b)
+    assert a.described == {LABEL, TYPE}
+    a.merge(Entity("http://example.org/a", {LABEL: [], TYPE: [], "http://example.org/p": []}))
+    assert a.described is None
+    assert set(a.properties) == {LABEL, TYPE, "http://example.org/p"}
+
+
+def test_a_plan_knows_what_each_path_reads() -> None:
+    selections = [
+        field("label"),
+        field("drug", field("label")),
+        field("references", field("title")),
+        field("claims", field("nodes", field("kind"))),
+    ]
+    follows = {"drug": {"d"}, "references": {"r"}}
+    reads: dict[str, frozenset[str] | None] = {
+        "label": frozenset(["L"]),
+        "drug": frozenset(["d"]),
+        "references": frozenset(["r"]),
+        "title": None,
+        "claims": frozenset(),
+        "kind": frozenset(),
+    }
+    found = plan(selections, follows, {"claims": True}, reads, below={"references": frozenset(["n"])})
+    assert dict(found.reads) == {(): {"L", "d", "r"}, ("d",): {"L"}, ("r",): None}
+    (listed,) = found.lists
+    assert dict(listed.plan.reads) == {(): frozenset()}
+    assert plan(selections, follows, {"claims": True}).reads == ()  # no reads known: read every predicate
+
+
+@pytest.mark.parametrize("name", NESTED)
+def test_answers_and_round_trips_do_not_depend_on_the_projection(bundled_store: Store, name: str) -> None:
+    projected = run(bundled_store, NESTED[name])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nodes, "READS", {})  # every field reads an unknown set: whole nodes
+        whole = run(bundled_store, NESTED[name])
+    assert projected == whole
+
+
+def test_a_field_reading_more_than_it_declares_still_answers(bundled_store: Store) -> None:
+    query = next(q for q in BENCHMARK if "minCertainty" in q)  # the page of 100
+    expected, trips = run(bundled_store, query)
+    wrong = {**nodes.READS, "label": frozenset()}  # label is read, but not declared
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nodes, "READS", wrong)
+        data, more = run(bundled_store, query)
+    assert data == expected
+    assert more > trips  # each node completed itself with a query of its own
