@@ -147,8 +147,14 @@ def grade_a_naive(graph: Graph) -> Answer:
 
 DRUG_GRAPHQL = '{ drug(key: "' + DRUG + '") { iri label altLabels identifiers drugClasses exactMatches } }'
 
-DRUG_LOOKUP = f"""SELECT ?s WHERE {{ ?s a ev:Drug .
-    FILTER(EXISTS {{ ?s rdfs:label|skos:altLabel|ev:identifier ?name FILTER(LCASE(STR(?name)) = "{DRUG}") }})
+#: The API's lookup by key, as documented for ``drug(key:)``: a drug or drug class whose IRI, label,
+#: synonym, preferred label, identifier or title is the key, ignoring case; the first by IRI.
+#: (Until 2026-11-26 this baseline matched labels, synonyms and identifiers of drugs only: the same
+#: answer here, for a narrower question.)
+DRUG_LOOKUP = f"""SELECT ?s WHERE {{ VALUES ?kind {{ ev:Drug ev:DrugClass }} ?s a ?kind .
+    FILTER(STR(?s) = "{DRUG}" || EXISTS {{
+      ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?name
+      FILTER(LCASE(STR(?name)) = "{DRUG}") }})
   }} ORDER BY ?s LIMIT 1"""
 DRUG_FIELDS = {
     "label": PREFIXES["rdfs"] + "label",
