@@ -240,3 +240,9 @@ def test_plans_are_kept_for_a_bounded_number_of_queries(bundled_store: Store) ->
     for n in range(4):
         small.prepare(f"{{ drugs(first: {n + 1}) {{ totalCount }} }}", None)
     assert len(small._prepared) == 2
+
+
+def test_the_lean_executor_is_on() -> None:
+    """A strawberry or graphql-core upgrade that changes what it relies on must be noticed."""
+    assert LeanExecutor.available()
+    assert schema.lean is not None

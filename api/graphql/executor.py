@@ -11,21 +11,25 @@ list, leaf, object, interface), and then answers a request by running the plan.
 It answers only what it can answer exactly as graphql-core would, and gives the rest back:
 ``execute`` returns None, and the caller runs the standard executor, for
 
-- documents that are not valid queries, or use other directives or introspection below the
-  root;
+- documents that are not valid queries (or not queries), use directives other than ``@skip``
+  and ``@include``, or introspection fields other than ``__typename``;
 - a request whose variables do not coerce;
 - anything unusual while running: a resolver that raises, a null in a non-null position, a value
   of an unexpected type. Queries only read, so running the request again through graphql-core is
-  safe; it reports the error with its path.
+  safe; it reports the error with its path. A query given back more than twice as often as it
+  was answered is no longer tried.
 
 Resolvers may return awaitables (data that was not read ahead): as in graphql-core, those of an
 object's fields, or of a list's items, are awaited together once all are resolved, so sibling
 loads share one DataLoader batch.
 
-Resolvers are the schema's own (the fields' ``resolve`` functions); plain fields take the same
-fast path as in strawberry (no resolve-info), others receive a resolve-info object of the shape
-strawberry builds. The results are compared with graphql-core's for the test corpus and the
-benchmark queries (tests/test_executor.py).
+Resolvers are the schema's own: plain fields take the same fast path as in strawberry (no
+resolve-info; a field with a ``compute(source)`` function, api.graphql.nodes.NodeField, is called
+through it, and a plain scalar result is serialized at once); other strawberry resolvers are
+called as strawberry's wrapper calls them, with arguments written without variables converted
+once per query (see _Direct), and anything else through its ``resolve`` function, with a
+resolve-info object of the shape strawberry builds. The results are compared with graphql-core's
+for the test corpus and the benchmark queries (tests/test_executor.py).
 """
 
 from __future__ import annotations
@@ -72,7 +76,11 @@ from graphql.pyutils import Path
 from graphql.validation import ASTValidationRule
 from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema import Schema as StrawberrySchema
-from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
+
+try:  # the resolve-info shape strawberry builds (private: checked by LeanExecutor.available)
+    from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
+except ImportError:  # pragma: no cover - another strawberry version: the executor stays off
+    ResolveInfo = None  # type: ignore[assignment,misc]
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import ExecutionResult
 from strawberry.types.arguments import convert_arguments
@@ -222,6 +230,10 @@ def query_memo(operation: OperationDefinitionNode) -> dict[Hashable, Any] | None
 class LeanExecutor:
     """Plans and runs read-only queries for one schema; see the module's docstring.
 
+    It relies on graphql-core 3.3 and on the shape of strawberry's resolve-info object:
+    :meth:`available` says whether the installed versions have them (if not, the schema runs
+    without it).
+
     ``rules``: the validation rules the schema applies (a query they reject is given back).
     ``maxsize``: how many query texts keep their plans (least recently used first out).
     """
@@ -244,6 +256,17 @@ class LeanExecutor:
         #: Requests answered here and given back, for tests and diagnostics.
         self.answered = 0
         self.given_back = 0
+
+    @staticmethod
+    def available() -> bool:
+        """Whether the installed strawberry builds resolve-info objects as this executor does."""
+        fields = getattr(ResolveInfo, "_fields", ())
+        return ResolveInfo is not None and fields[:4] == (
+            "field_name",
+            "field_nodes",
+            "return_type",
+            "parent_type",
+        )
 
     # --- entry point -------------------------------------------------------------------------
 

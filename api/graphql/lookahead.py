@@ -6,9 +6,11 @@ paths, read in the same query as the nodes) and the inverse lists selected on th
 ``Drug.indications``, ``Reference.claims``..., each read with one query for its level, then
 planned in turn). The fields then answer from the request's cache without awaiting anything.
 
-The plan only decides what is read ahead: every node read is described completely and every
-list read whole, so a plan that reads too much or too little changes the number of round trips,
-never an answer.
+Nodes are read with the predicates their selected fields read (``reads``: fields declare them;
+an unknown one reads the whole node). The plan only decides what is read ahead: every list is
+read whole, and a node asked for a predicate it was not read with reads itself whole first
+(graph.entity.Entity), so a plan that reads too much or too little changes the number of round
+trips, never an answer.
 """
 
 from __future__ import annotations

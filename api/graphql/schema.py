@@ -152,4 +152,5 @@ schema = EvidenceSchema(
         ErrorCodes,
     ],
 )
-schema.lean = LeanExecutor(schema._schema, (*specified_rules, *LIMITS), strawberry_schema=schema)
+if LeanExecutor.available():
+    schema.lean = LeanExecutor(schema._schema, (*specified_rules, *LIMITS), strawberry_schema=schema)
