@@ -7,16 +7,18 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 
 from graph.entity import Entity, describe, entities, iri_list, path_expression, solutions
-from graph.namespaces import PREFIXES
 from graph.store import Store, text
 
-_LOOKUP = """SELECT ?s WHERE {
-  VALUES ?kind { %s }
+
+def _named(kinds: Sequence[str], key: str) -> str:
+    """The pattern of a node ``?s`` of one of ``kinds`` whose IRI or a name is ``key`` (any case)."""
+    literal = str(ox.Literal(key))
+    return f"""VALUES ?kind {{ {iri_list(kinds)} }}
   ?s a ?kind .
-  FILTER(STR(?s) = %s || EXISTS {
+  FILTER(STR(?s) = {literal} || EXISTS {{
     ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?name
-    FILTER(LCASE(STR(?name)) = LCASE(%s)) })
-} ORDER BY ?s"""
+    FILTER(LCASE(STR(?name)) = LCASE({literal})) }})"""
+
 
 _IS_A = "SELECT ?kind WHERE { VALUES ?kind { %s } %s a ?kind } LIMIT 1"
 
@@ -29,12 +31,10 @@ def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
     else is compared with the names of every node of those kinds. The key is written into the
     query as a term serialized by pyoxigraph.
     """
-    kind_list = iri_list(kinds)
     node = _as_iri(key)
-    if node is not None and store.select(_IS_A % (kind_list, node)):
+    if node is not None and store.select(_IS_A % (iri_list(kinds), node)):
         return [key]
-    literal = str(ox.Literal(key))
-    rows = store.select(_LOOKUP % (kind_list, literal, literal))
+    rows = store.select(f"SELECT ?s WHERE {{ {_named(kinds, key)} }} ORDER BY ?s")
     return list(dict.fromkeys(text(r["s"]) for r in rows))
 
 
@@ -53,13 +53,7 @@ def find_described(
         found = describe(store, [key], steps)
         if key in found and found[key].types.intersection(kinds):
             return key, found
-    literal = str(ox.Literal(key))
-    names = "|".join(f"<{PREFIXES[p]}{n}>" for p, n in _NAMES)
-    first = (
-        f"SELECT ?root WHERE {{ VALUES ?kind {{ {iri_list(kinds)} }} ?root a ?kind . "
-        f"FILTER(STR(?root) = {literal} || EXISTS {{ ?root {names} ?name "
-        f"FILTER(LCASE(STR(?name)) = LCASE({literal})) }}) }} ORDER BY ?root LIMIT 1"
-    )
+    first = f"SELECT (?s AS ?root) WHERE {{ {_named(kinds, key)} }} ORDER BY ?s LIMIT 1"
     if steps:
         nodes = (
             f"{{ SELECT DISTINCT ?root ?s WHERE {{ {{ {first} }} "
@@ -71,16 +65,6 @@ def find_described(
     if not rows or rows[0][0] is None:
         return None, {}
     return text(rows[0][0]), entities(row[1:] for row in rows)
-
-
-#: The properties that name a node, as (prefix, local name), in _LOOKUP's order.
-_NAMES = (
-    ("rdfs", "label"),
-    ("skos", "altLabel"),
-    ("skos", "prefLabel"),
-    ("ev", "identifier"),
-    ("dcterms", "title"),
-)
 
 
 def _as_iri(key: str) -> ox.NamedNode | None:

@@ -246,3 +246,14 @@ def test_the_lean_executor_is_on() -> None:
     """A strawberry or graphql-core upgrade that changes what it relies on must be noticed."""
     assert LeanExecutor.available()
     assert schema.lean is not None
+
+
+def test_plans_kept_for_a_query_are_bounded(bundled_store: Store, fresh_lean: LeanExecutor) -> None:
+    query = "query($key: String!) { drug(key: $key) { label } }"
+    for n in range(nodes.MEMO_PER_QUERY + 20):
+        assert execute(bundled_store, query, {"key": f"drug {n}"}).data == {"drug": None}
+    prepared = fresh_lean.prepare(query, None)
+    assert prepared is not None
+    assert len(prepared.memo) == nodes.MEMO_PER_QUERY
+    found = execute(bundled_store, query, {"key": "azathioprine"}).data
+    assert found == {"drug": {"label": "azathioprine"}}

@@ -11,6 +11,7 @@ from api.graphql.context import Context
 from api.graphql.lookahead import plan
 from api.graphql.schema import schema
 from graph.entity import Entity, describe, describe_projected
+from graph.lookup import find_described, find_nodes
 from graph.namespaces import EV, PREFIXES
 from graph.store import Store
 from tests.test_graphql_prefetch import BENCHMARK, NESTED, field
@@ -115,3 +116,30 @@ def test_a_field_reading_more_than_it_declares_still_answers(bundled_store: Stor
         data, more = run(bundled_store, query)
     assert data == expected
     assert more > trips  # each node completed itself with a query of its own
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "azathioprine",
+        "AZATHIOPRINE",
+        "Imuran",
+        "RXNORM:1256",
+        "no such drug",
+        "thiopurine",
+        "atopic dermatitis",
+    ],
+)
+def test_a_lookup_that_describes_finds_what_find_nodes_finds(bundled_store: Store, key: str) -> None:
+    kinds = (str(EV.Drug), str(EV.DrugClass))
+    found = find_nodes(bundled_store, key, kinds)
+    if key.lower() in {"azathioprine", "rxnorm:1256"}:
+        assert found
+    paths = [(PREFIXES["skos"] + "broader",)]
+    iri, described = find_described(bundled_store, key, kinds, paths)
+    assert iri == (found[0] if found else None)
+    if iri is not None:
+        assert described == describe(bundled_store, [iri], paths)
+        assert find_described(bundled_store, iri, kinds) == (iri, describe(bundled_store, [iri]))  # by IRI
+    else:
+        assert described == {}

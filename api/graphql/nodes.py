@@ -370,22 +370,28 @@ def selection_plan(info: Info, also: frozenset[str] = frozenset()) -> Plan:
     )
 
 
+#: How many plans a query keeps across requests (one per field and set of variable values).
+MEMO_PER_QUERY = 256
+
+
 def per_query(info: Info, kind: str, make: Callable[[], T]) -> T:
     """What ``make`` works out for the current field from the query alone, made once per field.
 
     Kept for every request of the query when the lean executor runs it (see
-    api.graphql.executor.query_memo), else for the request. The key holds the query's
-    variables, and FOLLOWS, LISTS and READS, which a look-ahead plan depends on.
+    api.graphql.executor.query_memo; at most MEMO_PER_QUERY per query), else for the request.
+    The key holds the query's variables, and FOLLOWS, LISTS and READS, which a look-ahead plan
+    depends on.
     """
     variables = info.variable_values
     given = repr(sorted(variables.items())) if variables else ""
     key = (kind, _field_key(info), id(FOLLOWS), id(LISTS), id(READS), given)
     memo = query_memo(info.operation)
-    if memo is None:
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    if memo is None or len(memo) >= MEMO_PER_QUERY:  # variables may take endless values
         return info.context.plan(key, make)
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]  # type: ignore[no-any-return]
+    found = memo[key] = make()
+    return found
 
 
 def read(info: Info, iris: Sequence[str], what: Plan, *, described: bool = False) -> list[Node]:
