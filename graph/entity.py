@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -168,7 +169,40 @@ def _described(
     else:
         nodes = f"VALUES ?s {{ {values} }}"
     sparql = f"SELECT ?s ?p ?o WHERE {{ {nodes} ?s ?p ?o {condition} }}"
-    return entities(solutions(store, sparql, ("s", "p", "o")))
+    result = store.query(sparql)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("a describe query must give solutions")
+    names = [v.value for v in result.variables]
+    if names == ["s", "p", "o"]:
+        return _entities_of(result)
+    pick = itemgetter(*(names.index(n) for n in ("s", "p", "o")))  # a server may order them otherwise
+    return _entities_of(pick(row) for row in result)
+
+
+def _entities_of(result: Iterable[Any]) -> dict[str, Entity]:
+    """:func:`entities` of a describe query's own solutions, read in one pass.
+
+    Its subjects are IRIs (the describe asks for them) and its predicates always are; a
+    subject's rows come together, so its entity is looked up once per run of rows.
+    """
+    found: dict[str, Entity] = {}
+    properties: dict[str, list[Term]] = {}
+    last: object = None
+    for s, p, o in result:
+        if s != last:
+            last = s
+            iri = s.value
+            entity = found.get(iri)
+            if entity is None:
+                entity = found[iri] = Entity(iri)
+            properties = entity.properties
+        predicate = p.value
+        values = properties.get(predicate)
+        if values is None:
+            properties[predicate] = [o]
+        elif o not in values:  # the same triple may sit in two named graphs
+            values.append(o)
+    return found
 
 
 def describe_projected(

@@ -10,7 +10,7 @@ from api.graphql import nodes
 from api.graphql.context import Context
 from api.graphql.lookahead import plan
 from api.graphql.schema import schema
-from graph.entity import Entity, describe, describe_projected
+from graph.entity import Entity, describe, describe_projected, entities, solutions
 from graph.lookup import find_described, find_nodes
 from graph.namespaces import EV, PREFIXES
 from graph.store import Store
@@ -143,3 +143,18 @@ def test_a_lookup_that_describes_finds_what_find_nodes_finds(bundled_store: Stor
         assert find_described(bundled_store, iri, kinds) == (iri, describe(bundled_store, [iri]))  # by IRI
     else:
         assert described == {}
+
+
+def test_the_one_pass_reader_of_a_describe_equals_the_general_one(bundled_store: Store) -> None:
+    roots = indications(bundled_store)
+    paths = [(str(EV.condition),), (str(EV.evidence), str(EV.figure))]
+    fast = describe(bundled_store, roots, paths)
+    values = " ".join(f"<{r}>" for r in roots)
+    path = f"(<{EV.condition}>|<{EV.evidence}>/<{EV.figure}>)?"
+    sparql = (
+        f"SELECT ?o ?p ?s WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ VALUES ?root {{ {values} }} "
+        f"?root {path} ?s FILTER(isIRI(?s)) }} }} ?s ?p ?o }}"
+    )
+    general = entities(solutions(bundled_store, sparql, ("s", "p", "o")))  # variables in another order
+    assert fast == general
+    assert len(fast) > len(roots)
