@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
 
 import pyoxigraph as ox
 
@@ -23,8 +22,8 @@ RDF_TYPE = PREFIXES["rdf"] + "type"
 class Entity:
     """A node with its outgoing properties: predicate IRI -> values, in a stable order.
 
-    An entity read by a projected describe (:func:`describe` with ``reads``) holds only some
-    predicates (``described``; None: all of them). Asking it for another predicate first
+    An entity read by :func:`describe_projected` holds only some predicates (``described``;
+    None: all of them). Asking it for another predicate first
     completes it through ``completer`` (a describe of the node alone), so a partial entity
     never answers with a value missing: it costs a round trip instead.
     """
@@ -49,7 +48,7 @@ class Entity:
         return values
 
     def complete(self) -> None:
-        """Read every predicate of the node (a partial entity's predicates are kept if unknown)."""
+        """Read every predicate of the node, through ``completer`` (nothing to do if whole)."""
         if self.described is None:
             return
         if self.completer is None:
@@ -174,35 +173,9 @@ def _described(
         raise TypeError("a describe query must give solutions")
     names = [v.value for v in result.variables]
     if names == ["s", "p", "o"]:
-        return _entities_of(result)
+        return entities(result)
     pick = itemgetter(*(names.index(n) for n in ("s", "p", "o")))  # a server may order them otherwise
-    return _entities_of(pick(row) for row in result)
-
-
-def _entities_of(result: Iterable[Any]) -> dict[str, Entity]:
-    """:func:`entities` of a describe query's own solutions, read in one pass.
-
-    Its subjects are IRIs (the describe asks for them) and its predicates always are; a
-    subject's rows come together, so its entity is looked up once per run of rows.
-    """
-    found: dict[str, Entity] = {}
-    properties: dict[str, list[Term]] = {}
-    last: object = None
-    for s, p, o in result:
-        if s != last:
-            last = s
-            iri = s.value
-            entity = found.get(iri)
-            if entity is None:
-                entity = found[iri] = Entity(iri)
-            properties = entity.properties
-        predicate = p.value
-        values = properties.get(predicate)
-        if values is None:
-            properties[predicate] = [o]
-        elif o not in values:  # the same triple may sit in two named graphs
-            values.append(o)
-    return found
+    return entities(pick(row) for row in result)
 
 
 def describe_projected(
@@ -221,7 +194,8 @@ def describe_projected(
     if not iris:
         return {}
     wanted = reads | {RDF_TYPE}
-    found = _described(store, iris, paths, f"FILTER(?p IN ({', '.join(iri_list(sorted(wanted)).split())}))")
+    predicates = ", ".join(str(ox.NamedNode(p)) for p in sorted(wanted))
+    found = _described(store, iris, paths, f"FILTER(?p IN ({predicates}))")
     for entity in found.values():
         entity.described = wanted
         entity.completer = completer
@@ -231,18 +205,30 @@ def describe_projected(
 def entities(rows: Iterable[tuple[Term | None, ...]]) -> dict[str, Entity]:
     """Entities from ``(subject, predicate, object)`` rows, values in row order, each value once.
 
-    Subjects and predicates other than IRIs (which a describe query does not return) are skipped.
+    Rows whose subject is not an IRI, or with an unbound predicate or object, are skipped (a
+    describe query returns none). A subject's rows mostly come together: its entity is looked
+    up once per run of rows, which keeps this loop cheap for describes of hundreds of rows.
     """
     found: dict[str, Entity] = {}
-    entity = Entity("")
+    properties: dict[str, list[Term]] = {}
+    last: object = None
+    skip = True
     for s, p, o in rows:
-        if not (isinstance(s, ox.NamedNode) and isinstance(p, ox.NamedNode)) or o is None:
+        if s != last:
+            last = s
+            skip = not isinstance(s, ox.NamedNode)
+            if not skip:
+                iri = s.value  # type: ignore[union-attr]
+                entity = found.get(iri)
+                if entity is None:
+                    entity = found[iri] = Entity(iri)
+                properties = entity.properties
+        if skip or p is None or o is None:
             continue
-        if s.value != entity.iri:  # a subject's rows mostly come together: look it up once
-            entity = found.get(s.value) or found.setdefault(s.value, Entity(s.value))
-        values = entity.properties.get(p.value)
+        predicate = p.value  # type: ignore[union-attr]
+        values = properties.get(predicate)
         if values is None:
-            entity.properties[p.value] = [o]
+            properties[predicate] = [o]
         elif o not in values:  # the same triple may sit in two named graphs
             values.append(o)
     return found

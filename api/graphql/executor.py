@@ -16,7 +16,7 @@ It answers only what it can answer exactly as graphql-core would, and gives the 
 - a request whose variables do not coerce;
 - anything unusual while running: a resolver that raises, a null in a non-null position, a value
   of an unexpected type. Queries only read, so running the request again through graphql-core is
-  safe; it reports the error with its path. A query given back more than twice as often as it
+  safe; it reports the error with its path. A query given back three times more often than it
   was answered is no longer tried.
 
 Resolvers may return awaitables (data that was not read ahead): as in graphql-core, those of an
@@ -101,6 +101,25 @@ def info_free(function: F) -> F:
     function.info_free = True  # type: ignore[attr-defined]
     return function
 
+
+#: The fields of strawberry's resolve-info, in the order _resolve passes them.
+_RESOLVE_INFO_FIELDS = (
+    "field_name",
+    "field_nodes",
+    "return_type",
+    "parent_type",
+    "path",
+    "schema",
+    "fragments",
+    "root_value",
+    "operation",
+    "variable_values",
+    "context",
+    "is_awaitable",
+    "abort_signal",
+    "async_helpers",
+    "operation_extensions",
+)
 
 #: What type resolvers and ``is_type_of`` receive for their resolve-info: nothing (see info_free).
 NO_INFO: Any = None
@@ -260,13 +279,7 @@ class LeanExecutor:
     @staticmethod
     def available() -> bool:
         """Whether the installed strawberry builds resolve-info objects as this executor does."""
-        fields = getattr(ResolveInfo, "_fields", ())
-        return ResolveInfo is not None and fields[:4] == (
-            "field_name",
-            "field_nodes",
-            "return_type",
-            "parent_type",
-        )
+        return getattr(ResolveInfo, "_fields", ()) == _RESOLVE_INFO_FIELDS
 
     # --- entry point -------------------------------------------------------------------------
 
