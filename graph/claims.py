@@ -226,17 +226,23 @@ def find_claims(
     body = _compile(claim_filter)
     ahead = READ_AHEAD if read_ahead is None else read_ahead
     wanted = int(limit) + max(ahead, 1)  # one row past the page at least: whether items follow
-    rows = solutions(
-        store,
+    result = store.query(
         f"""SELECT ?s (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {{
   {body}
   OPTIONAL {{ ?s rdfs:label ?label }}
-}} GROUP BY ?s ORDER BY ?sortKey ?s LIMIT {wanted} OFFSET {int(offset)}""",
-        ("s",),
+}} GROUP BY ?s ORDER BY ?sortKey ?s LIMIT {wanted} OFFSET {int(offset)}"""
     )
-    iris = [text(s) for (s,) in rows if s is not None]
-    ended = len(iris) < wanted and (len(iris) > 0 or offset == 0)
-    return ClaimPage(iris[:limit], has_next=len(iris) > limit, total=offset + len(iris) if ended else None)
+    if not isinstance(result, ox.QuerySolutions):
+        raise TypeError("the page query must give solutions")
+    at = [v.value for v in result.variables].index("s")  # a server may list them in any order
+    iris: list[str] = []
+    read = 0
+    for row in result:  # the rows past the page are only counted
+        read += 1
+        if len(iris) < limit and (s := row[at]) is not None:
+            iris.append(text(s))
+    ended = read < wanted and (read > 0 or offset == 0)
+    return ClaimPage(iris, has_next=read > limit, total=offset + read if ended else None)
 
 
 def count_claims(store: Store, claim_filter: ClaimFilter) -> int:

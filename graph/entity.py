@@ -89,9 +89,14 @@ class Entity:
         return sorted(v.value for v in self.all(predicate) if isinstance(v, ox.NamedNode))
 
     def iri_of(self, predicate: str) -> str | None:
-        """The first IRI value of ``predicate``, or None."""
-        values = self.iris(predicate)
-        return values[0] if values else None
+        """The first IRI value of ``predicate`` in IRI order, or None."""
+        values = self._values(predicate)
+        if not values:
+            return None
+        if len(values) == 1:  # the common case, without building a sorted list
+            value = values[0]
+            return value.value if isinstance(value, ox.NamedNode) else None
+        return min((v.value for v in values if isinstance(v, ox.NamedNode)), default=None)
 
     def flag(self, predicate: str) -> bool:
         """A boolean property, false when absent."""
@@ -101,7 +106,7 @@ class Entity:
     def types(self) -> frozenset[str]:
         """The node's rdf:type IRIs (worked out once: an entity is not changed after it is read)."""
         if self._types is None:
-            self._types = frozenset(self.iris(RDF_TYPE))
+            self._types = frozenset(v.value for v in self.all(RDF_TYPE) if isinstance(v, ox.NamedNode))
         return self._types
 
 

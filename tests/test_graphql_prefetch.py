@@ -157,7 +157,7 @@ def test_a_total_beyond_the_read_ahead_is_counted_when_asked(
     )
     assert not errors
     assert data["indications"] == {"totalCount": total, "pageInfo": {"hasNextPage": True}}
-    assert trips == 3  # page, nodes, count
+    assert trips == 2  # page, count: no node is selected, so none is read
     assert run(bundled_store, "{ indications(first: 2) { pageInfo { hasNextPage } nodes { iri } } }")[2] == 2
     last = (
         f'{{ indications(first: 3, after: "{nodes.encode_cursor(total - 3)}") {{ totalCount {PAGE_INFO} }} }}'
@@ -165,7 +165,7 @@ def test_a_total_beyond_the_read_ahead_is_counted_when_asked(
     data, _, trips = run(bundled_store, last)
     assert data["indications"]["totalCount"] == total
     assert data["indications"]["pageInfo"]["hasNextPage"] is False
-    assert trips == 2  # the page query saw the end of the list
+    assert trips == 1  # the page query saw the end of the list, and no node is selected
 
 
 def test_a_page_without_total_reads_only_one_row_past_it(
@@ -192,6 +192,29 @@ def test_a_page_without_total_reads_only_one_row_past_it(
     )
     assert without["indications"]["nodes"] == with_total["indications"]["nodes"]
     assert with_total["indications"]["totalCount"] > 2
+
+
+@pytest.mark.parametrize("after", [None, 0, 2])
+def test_a_page_without_nodes_reads_none_and_says_the_same(bundled_store: Store, after: int | None) -> None:
+    """totalCount and pageInfo alone cost the page query only, and equal what a page with nodes says."""
+    window = "first: 3" + ("" if after is None else f', after: "{nodes.encode_cursor(after)}"')
+    page = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+    alone, errors, trips = run(bundled_store, f"{{ indications({window}) {{ {page} }} }}")
+    assert not errors
+    assert trips == 1
+    for selection in (
+        "nodes { iri }",
+        "edges { cursor node { label } }",
+        "... on IndicationStatementConnection { nodes { iri } }",
+    ):
+        listed, errors, trips = run(bundled_store, f"{{ indications({window}) {{ {page} {selection} }} }}")
+        assert not errors, errors
+        assert trips == 2, selection
+        assert {k: listed["indications"][k] for k in ("totalCount", "pageInfo")} == alone["indications"]
+        assert len(listed["indications"].get("nodes") or listed["indications"]["edges"]) == 3
+    assert alone["indications"]["pageInfo"]["startCursor"] == nodes.encode_cursor(
+        after + 1 if after is not None else 0
+    )
 
 
 @pytest.mark.parametrize("read_ahead", [0, 1, 3, claims.READ_AHEAD])

@@ -51,6 +51,8 @@ class Context(BaseContext):
         self._referred: dict[ReferrersKey, dict[str, list[str]]] = {}
         self._referrers: dict[ReferrersKey, DataLoader[str, list[str]]] = {}
         self._plans: dict[Hashable, Any] = {}
+        #: IRI -> the GraphQL object made for its entity (api.graphql.nodes.wrap).
+        self.wrapped: dict[str, Any] = {}
 
     def check_deadline(self) -> None:
         """Stop the request with a TIMEOUT error once its time budget is spent."""
@@ -190,6 +192,7 @@ class Context(BaseContext):
     def forget(self) -> None:
         """Drop everything read so far: called after a write in this request."""
         self.known.clear()
+        self.wrapped.clear()
         self._loaders.clear()
         self._referred.clear()
         self._referrers.clear()

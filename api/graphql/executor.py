@@ -41,6 +41,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection, Coroutine, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import CoroutineType, GeneratorType
 from typing import Any, NoReturn, TypeAlias, TypeVar
 
 from graphql import (
@@ -729,8 +730,19 @@ def _call_direct(
 _PLAIN = frozenset({str, int, float, bool})
 
 
+#: Types whose instances are never awaitable (worked out once per type: ``await`` looks at the type).
+_SYNC: set[type] = set()
+
+
 def _awaitable(value: Any) -> bool:
-    return value is not None and optimized_is_awaitable(value)
+    kind = type(value)
+    if kind in _SYNC:
+        return False
+    if optimized_is_awaitable(value):
+        return True
+    if not (hasattr(kind, "__await__") or issubclass(kind, CoroutineType | GeneratorType)):
+        _SYNC.add(kind)
+    return False
 
 
 async def _complete_later(complete: Complete, request: _Request, value: Awaitable[Any], path: Path) -> Any:

@@ -136,8 +136,8 @@ def skipped(selection: Selection) -> bool:
     return directives.get("skip", {}).get("if") is True or directives.get("include", {}).get("if") is False
 
 
-def selects(connection: Iterable[Selection], name: str) -> bool:
-    """Whether a connection field's selections ask for ``name`` on the connection itself.
+def selects(connection: Iterable[Selection], *names: str) -> bool:
+    """Whether a connection field's selections ask for one of ``names`` on the connection itself.
 
     >>> from strawberry.types.nodes import FragmentSpread, SelectedField as F
     >>> total = F("totalCount", {}, {}, [])
@@ -154,7 +154,7 @@ def selects(connection: Iterable[Selection], name: str) -> bool:
             if not isinstance(selection, SelectedField):
                 if asked(selection.selections):
                     return True
-            elif selection.name == name and not skipped(selection):
+            elif selection.name in names and not skipped(selection):
                 return True
         return False
 

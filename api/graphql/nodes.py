@@ -579,8 +579,12 @@ def claims_linking(
 
 
 def wrap(entity: Entity, context: Context) -> Node:
-    """The GraphQL object for an entity, chosen by its most specific rdf:type."""
-    return _node_type(entity.types)(entity=entity, context=context)
+    """The GraphQL object for an entity, chosen by its most specific rdf:type (made once per request)."""
+    made = context.wrapped.get(entity.iri)
+    if made is not None and made.entity is entity:
+        return made  # type: ignore[no-any-return]
+    node = context.wrapped[entity.iri] = _node_type(entity.types)(entity=entity, context=context)
+    return node
 
 
 @lru_cache(maxsize=256)
@@ -609,7 +613,10 @@ def linked(node: Node, predicate: str, kind: type[N]) -> Resolved[list[N]]:
 
 def linked_first(node: Node, predicate: str, kind: type[N]) -> Resolved[N | None]:
     """The first (in IRI order) node of ``kind`` that ``node`` links to through ``predicate``."""
-    return _then(linked(node, predicate, kind), lambda found: found[0] if found else None)
+    iris = node.entity.iris(predicate)
+    if len(iris) == 1:  # the common case: the one linked node, if it is of ``kind``
+        return linked_one(node, predicate, kind)
+    return _then(linked_iris(node.context, iris, kind), lambda found: found[0] if found else None)
 
 
 def linked_one(node: Node, predicate: str, kind: type[N]) -> Resolved[N | None]:

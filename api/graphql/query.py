@@ -140,7 +140,10 @@ def claim_connection(
         context.check_deadline()
         return claim_queries.count_claims(context.store, claim_filter)
 
-    nodes = read(info, page.iris, connection_plan(info))
+    # A client asking only for totalCount or pageInfo needs the page's size, not its nodes (the page
+    # query finds typed claims only, so every IRI found is a node: the sizes are equal).
+    listed = per_query(info, "nodes", lambda: selects(info.selected_fields, "nodes", "edges"))
+    nodes = read(info, page.iris, connection_plan(info)) if listed else page.iris
     total = count if page.total is None else page.total
     return make_connection(nodes, total, offset, limit, has_next=page.has_next)
 
