@@ -194,25 +194,29 @@ def test_a_page_without_total_reads_only_one_row_past_it(
     assert with_total["indications"]["totalCount"] > 2
 
 
+@pytest.mark.parametrize("field", ["indications", "drugs", "conditions"])
 @pytest.mark.parametrize("after", [None, 0, 2])
-def test_a_page_without_nodes_reads_none_and_says_the_same(bundled_store: Store, after: int | None) -> None:
+def test_a_page_without_nodes_reads_none_and_says_the_same(
+    bundled_store: Store, field: str, after: int | None
+) -> None:
     """totalCount and pageInfo alone cost the page query only, and equal what a page with nodes says."""
     window = "first: 3" + ("" if after is None else f', after: "{nodes.encode_cursor(after)}"')
     page = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
-    alone, errors, trips = run(bundled_store, f"{{ indications({window}) {{ {page} }} }}")
+    connection = {"indications": "IndicationStatement", "drugs": "Drug", "conditions": "Condition"}[field]
+    alone, errors, trips = run(bundled_store, f"{{ {field}({window}) {{ {page} }} }}")
     assert not errors
     assert trips == 1
     for selection in (
         "nodes { iri }",
         "edges { cursor node { label } }",
-        "... on IndicationStatementConnection { nodes { iri } }",
+        f"... on {connection}Connection {{ nodes {{ iri }} }}",
     ):
-        listed, errors, trips = run(bundled_store, f"{{ indications({window}) {{ {page} {selection} }} }}")
+        listed, errors, trips = run(bundled_store, f"{{ {field}({window}) {{ {page} {selection} }} }}")
         assert not errors, errors
         assert trips == 2, selection
-        assert {k: listed["indications"][k] for k in ("totalCount", "pageInfo")} == alone["indications"]
-        assert len(listed["indications"].get("nodes") or listed["indications"]["edges"]) == 3
-    assert alone["indications"]["pageInfo"]["startCursor"] == nodes.encode_cursor(
+        assert {k: listed[field][k] for k in ("totalCount", "pageInfo")} == alone[field]
+        assert len(listed[field].get("nodes") or listed[field]["edges"]) == 3
+    assert alone[field]["pageInfo"]["startCursor"] == nodes.encode_cursor(
         after + 1 if after is not None else 0
     )
 
