@@ -4,6 +4,7 @@ reads more than it declares (its node then completes itself, at the cost of a ro
 import asyncio
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 
 from api.graphql import nodes
@@ -63,6 +64,18 @@ def test_a_partial_entity_without_a_completer_refuses_to_guess() -> None:
     assert entity.all(LABEL) == []
     with pytest.raises(LookupError):
         entity.all(TYPE)
+
+
+def test_iri_values_are_read_in_iri_order_whatever_the_row_order() -> None:
+    """iri_of is the first IRI in IRI order (literals skipped); types are the IRIs among rdf:type."""
+    p = "http://example.org/p"
+    b, a, text = ox.NamedNode("http://example.org/b"), ox.NamedNode("http://example.org/a"), ox.Literal("0")
+    assert Entity("http://example.org/s", {p: [text, b, a]}).iri_of(p) == "http://example.org/a"
+    assert Entity("http://example.org/s", {p: [b]}).iri_of(p) == "http://example.org/b"
+    assert Entity("http://example.org/s", {p: [text]}).iri_of(p) is None
+    assert Entity("http://example.org/s", {p: [text, text]}).iri_of(p) is None
+    assert Entity("http://example.org/s").iri_of(p) is None
+    assert Entity("http://example.org/s", {TYPE: [b, text, a]}).types == {a.value, b.value}
 
 
 def test_partial_descriptions_of_one_node_are_merged() -> None:
