@@ -271,7 +271,7 @@ def serve(
     """
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
-    from api.app import create_app  # noqa: PLC0415 - keeps the other commands' start-up light
+    from api.app import create_app, settle_heap  # noqa: PLC0415 - keeps the other commands' start-up light
 
     settings = get_settings()
     try:
@@ -280,8 +280,10 @@ def serve(
         target = store or settings.store or settings.sparql_endpoint
         _fail(f"error: cannot open the store {target}: {error}", 2)
     typer.echo(f"serving {len(evidence)} quads from {evidence.describe_backend()}")
+    served = create_app(store=evidence, settings=settings)
+    settle_heap()
     uvicorn.run(
-        create_app(store=evidence, settings=settings),
+        served,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",

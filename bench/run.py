@@ -34,7 +34,7 @@ import uvicorn
 from pydantic import SecretStr
 from rdflib import Graph
 
-from api.app import create_app
+from api.app import create_app, settle_heap
 from api.graphql.context import Context
 from api.graphql.schema import schema
 from api.settings import Settings
@@ -243,6 +243,7 @@ def child_serve(port: int, files: list[str]) -> None:
     tokens = {mutation.AUTHOR: SecretStr(token)} if token else {}
     settings = Settings(graphql_timeout=600.0, api_tokens=tokens)
     app = create_app(store=load_quads([Path(f) for f in files]), settings=settings)
+    settle_heap()  # as `evidence-graph serve` does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -182,3 +182,28 @@ def test_export_and_load_round_trip(tmp_path: Path, output_format: str) -> None:
     assert first == second
     assert any("tacrolimus" in q for q in first)
     assert len(first) > 2000
+
+
+def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``serve`` opens the store, builds the app and freezes the heap, then hands over to uvicorn."""
+    import gc  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415
+    from typer.testing import CliRunner  # noqa: PLC0415
+
+    from api import cli  # noqa: PLC0415
+
+    served: list[tuple[int, dict[str, object]]] = []
+    monkeypatch.setattr(
+        uvicorn, "run", lambda app, **options: served.append((gc.get_freeze_count(), options))
+    )
+    before = gc.get_freeze_count()
+    try:
+        result = CliRunner().invoke(cli.app, ["serve", "--port", "8765"])
+    finally:
+        gc.unfreeze()  # this test process builds many apps: nothing stays frozen in it
+    assert result.exit_code == 0, result.output
+    assert len(served) == 1
+    frozen, options = served[0]
+    assert frozen > before
+    assert options["port"] == 8765
