@@ -221,6 +221,43 @@ def test_a_page_without_nodes_reads_none_and_says_the_same(
     )
 
 
+#: An inverse list asked for its length, cursors or pageInfo only: (query, round trips), then the
+#: same with its nodes selected, which costs one describe more.
+COUNTED_LISTS = {
+    'drug(key: "azathioprine") { claims(first: 3) { LIST } }': 2,
+    'drug(key: "azathioprine") { indications { LIST } }': 2,
+    "drugs { nodes { label claims(first: 2) { LIST } } }": 3,
+    "references(first: 4) { nodes { title claims { LIST } } }": 3,
+}
+LIST_ONLY = "totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
+
+
+@pytest.mark.parametrize(("query", "round_trips"), COUNTED_LISTS.items())
+def test_an_inverse_list_without_nodes_reads_none_and_says_the_same(
+    bundled_store: Store, query: str, round_trips: int
+) -> None:
+    """Totals, cursors and pageInfo of a list come from the list alone: its nodes are not described."""
+    alone, errors, trips = run(bundled_store, "{ " + query.replace("LIST", LIST_ONLY) + " }")
+    assert not errors, errors
+    assert trips == round_trips
+    listed, errors, more = run(
+        bundled_store, "{ " + query.replace("LIST", LIST_ONLY + " items: nodes { iri }") + " }"
+    )
+    assert not errors, errors
+    assert more == round_trips + 1
+
+    def without_items(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: without_items(v) for k, v in value.items() if k != "items"}
+        if isinstance(value, list):
+            return [without_items(v) for v in value]
+        return value
+
+    assert without_items(listed) == alone
+    assert "'items': [{'iri'" in str(listed)
+    assert "totalCount" in str(alone)
+
+
 @pytest.mark.parametrize("read_ahead", [0, 1, 3, claims.READ_AHEAD])
 def test_paging_through_a_list_gives_the_whole_list(
     bundled_store: Store, monkeypatch: pytest.MonkeyPatch, read_ahead: int

@@ -32,7 +32,8 @@ class Listed:
     """An inverse list selected on the nodes that a plan reaches along ``at``.
 
     ``on`` is the type condition of the fragment it was selected in (None: any type),
-    ``arguments`` the field's arguments as written, ``plan`` what is selected on the list's nodes.
+    ``arguments`` the field's arguments as written, ``plan`` what is selected on the list's nodes,
+    ``nodes`` whether any is (a connection asked only for ``totalCount`` or ``pageInfo`` is not).
     """
 
     at: tuple[str, ...]
@@ -40,6 +41,7 @@ class Listed:
     name: str
     arguments: Mapping[str, Any]
     plan: Plan
+    nodes: bool = True
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def plan(
                 sub = plan(
                     selected, follows, lists, reads, below=below, also=under.get(selection.name, frozenset())
                 )
-                listed.append(Listed(prefix, on, selection.name, selection.arguments, sub))
+                listed.append(Listed(prefix, on, selection.name, selection.arguments, sub, bool(selected)))
 
     walk(selections, (), None)
     return Plan(frozenset(paths), tuple(listed), tuple(sorted(wanted.items())) if reads is not None else ())

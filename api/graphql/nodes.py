@@ -47,7 +47,7 @@ from api.graphql.enums import (
 from api.graphql.errors import BadUserInputError
 from api.graphql.executor import info_free, query_memo
 from api.graphql.ids import to_global_id
-from api.graphql.lookahead import Plan, merged_reads, page_selections, plan
+from api.graphql.lookahead import Listed, Plan, merged_reads, page_selections, plan
 from graph.entity import Entity
 from graph.namespaces import BIBO, EV, PREFIXES, PROV
 from graph.store import text
@@ -351,6 +351,17 @@ def connection_plan(info: Info) -> Plan:
     )
 
 
+def lists_nodes(info: Info) -> bool:
+    """Whether the current connection field selects anything on its nodes (``nodes``, ``edges { node }``).
+
+    A client asking only for ``totalCount``, ``pageInfo`` or cursors needs the page's size, not its
+    nodes: the connection then holds the page's IRIs, never resolved. Every IRI a list query finds
+    is a node (the page queries find typed nodes, inverse lists subjects of a link), so the sizes
+    are those of the page of nodes. The look-ahead decides the same way (``Listed.nodes``).
+    """
+    return per_query(info, "nodes", lambda: bool(page_selections(info.selected_fields)))
+
+
 def selection_plan(info: Info, also: frozenset[str] = frozenset()) -> Plan:
     """The look-ahead plan of the node(s) the current field returns.
 
@@ -420,7 +431,7 @@ def read_ahead(context: Context, iris: Sequence[str], what: Plan, *, described: 
             context.prefetch(nodes, paths, merged_reads(below for _, below in level))
         described = False
         wanted: dict[ReferrersKey, dict[str, None]] = {}
-        lists: list[tuple[Plan, list[tuple[str, ReferrersKey, bool]], tuple[int, int]]] = []
+        lists: list[tuple[Listed, list[tuple[str, ReferrersKey, bool]], tuple[int, int]]] = []
         for holders, below in level:
             for listed in below.lists:
                 try:
@@ -437,17 +448,19 @@ def read_ahead(context: Context, iris: Sequence[str], what: Plan, *, described: 
                         key = inverse.key(kind if inverse.by_kind else None)
                         wanted.setdefault(key, {})[iri] = None
                         held.append((iri, key, inverse.paged))
-                lists.append((listed.plan, held, window))
+                lists.append((listed, held, window))
         for key, holding in wanted.items():
             context.read_referrers(key, list(holding))
         level = []
-        for below, held, (limit, offset) in lists:
+        for listed, held, (limit, offset) in lists:
+            if not listed.nodes:
+                continue  # the list's length is all its connection needs
             pages: dict[str, None] = {}
             for iri, key, paged in held:
                 found = context.referred(key, iri) or []
                 pages.update(dict.fromkeys(found[offset : offset + limit] if paged else found))
             if pages:
-                level.append((list(pages), below))
+                level.append((list(pages), listed.plan))
 
 
 def _reached(context: Context, iris: Iterable[str], path: tuple[str, ...]) -> list[str]:
@@ -520,6 +533,8 @@ def inverse_page(
 def _page(info: Info, iris: Sequence[str], first: int | None, after: str | None) -> Resolved[Connection[Any]]:
     limit, offset = page_window(first, after)
     context, page = info.context, iris[offset : offset + limit]
+    if not lists_nodes(info):
+        return make_connection(page, len(iris), offset, limit)
     known = context.known
     if all(i in known for i in page):  # read ahead: no plan needed
         return make_connection(nodes_of(context, [known[i] for i in page]), len(iris), offset, limit)

@@ -30,6 +30,7 @@ from api.graphql.nodes import (
     Reference,
     SourceDocument,
     connection_plan,
+    lists_nodes,
     make_connection,
     page_window,
     per_query,
@@ -140,7 +141,7 @@ def claim_connection(
         context.check_deadline()
         return claim_queries.count_claims(context.store, claim_filter)
 
-    nodes = read(info, page.iris, connection_plan(info)) if _lists_nodes(info) else page.iris
+    nodes = read(info, page.iris, connection_plan(info)) if lists_nodes(info) else page.iris
     total = count if page.total is None else page.total
     return make_connection(nodes, total, offset, limit, has_next=page.has_next)
 
@@ -157,18 +158,8 @@ def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Co
     )
     iris = [text(s) for (s,) in rows if s is not None]
     page = iris[offset : offset + limit]
-    nodes = read(info, page, connection_plan(info)) if _lists_nodes(info) else page
+    nodes = read(info, page, connection_plan(info)) if lists_nodes(info) else page
     return make_connection(nodes, len(iris), offset, limit)
-
-
-def _lists_nodes(info: Info) -> bool:
-    """Whether the connection field selects its nodes (``nodes`` or ``edges``).
-
-    A client asking only for ``totalCount`` or ``pageInfo`` needs the page's size, not its nodes:
-    the connection then holds the page's IRIs, never resolved. The page queries find typed nodes
-    only, so every IRI found is a node and the sizes are equal.
-    """
-    return per_query(info, "nodes", lambda: selects(info.selected_fields, "nodes", "edges"))
 
 
 def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
