@@ -391,6 +391,44 @@ def machine() -> dict[str, Any]:
     }
 
 
+def cpu_seconds() -> dict[str, float] | None:
+    """The machine's CPU time so far by kind (all CPUs), from /proc/stat; None where there is none.
+
+    ``steal`` is time the hypervisor gave this virtual machine's CPUs to other guests: on a shared
+    host it is what makes the same code slower in one run than in another.
+    """
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+    except OSError:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    names = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    return {name: int(value) / tick for name, value in zip(names, fields[1:], strict=False)}
+
+
+def cpu_share(start: dict[str, float] | None, wall: float) -> dict[str, float] | None:
+    """Steal and busy CPU seconds since ``start``, and steal as a share of the CPUs' wall time."""
+    end = cpu_seconds()
+    if start is None or end is None:
+        return None
+    steal = end.get("steal", 0.0) - start.get("steal", 0.0)
+    busy = sum(end[k] - start[k] for k in ("user", "nice", "system", "irq", "softirq") if k in end)
+    capacity = wall * len(os.sched_getaffinity(0))
+    return {
+        "wall_s": round(wall, 1),
+        "cpu_s": round(capacity, 1),
+        "steal_s": round(steal, 1),
+        "busy_s": round(busy, 1),
+        "steal_share": round(steal / capacity, 4) if capacity else 0.0,
+    }
+
+
+def _steal(share: dict[str, float] | None) -> str:
+    if not share:
+        return "not known"
+    return f"{share['steal_s']} of {share['cpu_s']} CPU-s ({100 * share['steal_share']:.1f}%)"
+
+
 # --- the report ---------------------------------------------------------------------------------------
 
 
@@ -513,6 +551,11 @@ def markdown(report: dict[str, Any]) -> str:
         f"({report['machine']['cpu_model']}, {report['machine']['memory_gib']} GiB), "
         f"Python {report['machine']['python']}, pyoxigraph {report['machine']['packages']['pyoxigraph']}; "
         f"`{report['command']}`",
+        "",
+        "CPU steal (time the hypervisor gave this machine's CPUs to other guests, from /proc/stat): "
+        + f"whole run {_steal(report.get('cpu'))}; "
+        + "; ".join(f"{tier} {_steal(r.get('cpu'))}" for tier, r in report["tiers"].items())
+        + ".",
         "",
     ]
     lines += [
@@ -672,8 +715,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": machine(),
         "tiers": {},
     }
+    run_start, run_cpu = time.monotonic(), cpu_seconds()
     for tier in tiers:
         print(f"[{tier}]", flush=True)
+        tier_start, tier_cpu = time.monotonic(), cpu_seconds()
         files = tier_files(tier)
         r: dict[str, Any] = {"triples_generated": triple_count(files[-1]) if tier != BUNDLED else None}
         report["tiers"][tier] = r
@@ -714,6 +759,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 print(f"  createClaim over HTTP: {_ms(r['mutation']['http'])} ms", flush=True)
         finally:
             server.stop()
+        r["cpu"] = cpu_share(tier_cpu, time.monotonic() - tier_start)
+        print(f"  CPU steal: {_steal(r['cpu'])}", flush=True)
+    report["cpu"] = cpu_share(run_cpu, time.monotonic() - run_start)
     return report
 
 
