@@ -33,7 +33,7 @@ class Listed:
 
     ``on`` is the type condition of the fragment it was selected in (None: any type),
     ``arguments`` the field's arguments as written, ``plan`` what is selected on the list's nodes,
-    ``nodes`` whether any is (a connection asked only for ``totalCount`` or ``pageInfo`` is not).
+    ``nodes`` whether any is (not for a connection asked only for its total, cursors or pageInfo).
     """
 
     at: tuple[str, ...]
@@ -138,8 +138,8 @@ def skipped(selection: Selection) -> bool:
     return directives.get("skip", {}).get("if") is True or directives.get("include", {}).get("if") is False
 
 
-def selects(connection: Iterable[Selection], *names: str) -> bool:
-    """Whether a connection field's selections ask for one of ``names`` on the connection itself.
+def selects(connection: Iterable[Selection], name: str) -> bool:
+    """Whether a connection field's selections ask for ``name`` on the connection itself.
 
     >>> from strawberry.types.nodes import FragmentSpread, SelectedField as F
     >>> total = F("totalCount", {}, {}, [])
@@ -156,7 +156,7 @@ def selects(connection: Iterable[Selection], *names: str) -> bool:
             if not isinstance(selection, SelectedField):
                 if asked(selection.selections):
                     return True
-            elif selection.name in names and not skipped(selection):
+            elif selection.name == name and not skipped(selection):
                 return True
         return False
 
