@@ -1,6 +1,7 @@
 """The evidence-graph command line, run as a real process: exit codes, messages, outputs."""
 
 import csv
+import gc
 import io
 import json
 import subprocess
@@ -8,7 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import uvicorn
+from typer.testing import CliRunner
 
+from api import cli
 from graph.paths import CONTENT_DIR, ONTOLOGY_DIR
 
 CLI = str(Path(sys.executable).parent / "evidence-graph")
@@ -186,13 +190,6 @@ def test_export_and_load_round_trip(tmp_path: Path, output_format: str) -> None:
 
 def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
     """``serve`` opens the store, builds the app and freezes the heap, then hands over to uvicorn."""
-    import gc  # noqa: PLC0415
-
-    import uvicorn  # noqa: PLC0415
-    from typer.testing import CliRunner  # noqa: PLC0415
-
-    from api import cli  # noqa: PLC0415
-
     served: list[tuple[int, dict[str, object]]] = []
     monkeypatch.setattr(
         uvicorn, "run", lambda app, **options: served.append((gc.get_freeze_count(), options))

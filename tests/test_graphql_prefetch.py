@@ -15,6 +15,8 @@ from strawberry.types.nodes import InlineFragment, SelectedField
 from api.graphql import lookahead, nodes
 from api.graphql.context import Context
 from api.graphql.schema import schema
+from bench.compiled_page import compiled_page
+from bench.queries import CASES
 from graph import claims
 from graph.entity import describe
 from graph.namespaces import EV, PREFIXES
@@ -354,9 +356,6 @@ def test_planned_fields_are_fields_of_their_types() -> None:
 
 def test_the_compiled_page_experiment_gives_the_api_answer(bundled_store: Store) -> None:
     """bench.compiled_page (bench/README.md, section 3) asks the page of 100 with the API's meaning."""
-    from bench.compiled_page import compiled_page  # noqa: PLC0415
-    from bench.queries import CASES  # noqa: PLC0415
-
     case = next(c for c in CASES if c.name == "page_100")
     data, errors, _ = run(bundled_store, case.graphql)
     assert not errors
