@@ -184,3 +184,19 @@ def test_an_in_memory_store_adopts_the_validated_staging_store(tmp_path: Path) -
     assert {q for q in snapshot(on_disk) if "_:" not in q} == {q for q in quads if "_:" not in q}
     with pytest.raises(ValueError, match="on-disk"):
         on_disk.adopt(ox.Store())
+
+
+def test_select_gives_each_row_its_bound_variables_by_name(bundled_store: Store) -> None:
+    """Rows are dicts of the bound variables; an unbound one is absent, whatever the column order."""
+    rows = bundled_store.select(
+        """SELECT ?missing ?label ?drug WHERE {
+             VALUES ?drug { <https://w3id.org/evidence-graph/id/drug/azathioprine> }
+             ?drug rdfs:label ?label OPTIONAL { ?drug <http://example.org/none> ?missing }
+           }"""
+    )
+    assert rows == [
+        {
+            "drug": ox.NamedNode("https://w3id.org/evidence-graph/id/drug/azathioprine"),
+            "label": ox.Literal("azathioprine"),
+        }
+    ]
