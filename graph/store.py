@@ -79,7 +79,10 @@ def rows_of(result: ox.QuerySolutions) -> list[Row]:
     fast as looking each variable up by name).
     """
     names = [v.value for v in result.variables]
-    return [{name: value for name, value in zip(names, solution) if value is not None} for solution in result]
+    return [
+        {name: value for name, value in zip(names, solution, strict=True) if value is not None}
+        for solution in result
+    ]
 
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
