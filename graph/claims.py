@@ -1,20 +1,20 @@
 """Finding claims: filters compiled to one SPARQL query, values serialized by pyoxigraph, never pasted.
 
-``find_claims`` returns one ordered page of claim IRIs (and the total when the list ends soon
-after the page) and ``count_claims`` the total; both take the same :class:`ClaimFilter`, so
-totals and pages always agree.
+``find_claims`` returns one page of claim IRIs, ordered by label, with the number of claims
+that match: both come from the same query, so totals and pages always agree.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from graph.entity import iri_list, solutions
 from graph.namespaces import EV
-from graph.store import Store, text
+from graph.store import Store, Term, text
 
 #: The claim kinds, most specific classes of ev:ClinicalStatement.
 CLAIM_KINDS = (
@@ -198,59 +198,51 @@ def _compile(claim_filter: ClaimFilter) -> str:  # noqa: PLR0912
     return "\n  ".join(lines)
 
 
-#: How many rows past the page ``find_claims`` reads when the total is wanted: when the list ends
-#: within them, the page knows the total and no count query is needed. The page query sorts every
-#: match anyway, so reading a row costs about a microsecond, while a count query evaluates the
-#: whole filter again (at 1M triples: 3,041 matches read in 3 ms more, against a 15 ms count).
-READ_AHEAD = 5000
-
-
 @dataclass(frozen=True)
 class ClaimPage:
-    """One page of claim IRIs, whether more follow, and the total when the page query saw it."""
+    """One page of claim IRIs, whether more follow, and how many claims match in all."""
 
     iris: list[str]
     has_next: bool
-    total: int | None
+    total: int
 
 
-def find_claims(
-    store: Store, claim_filter: ClaimFilter, limit: int, offset: int = 0, *, read_ahead: int | None = None
-) -> ClaimPage:
-    """One page of matching claim IRIs, ordered by label then IRI (a stable order).
+def label_order(rows: Iterable[tuple[Term | None, ...]]) -> list[str]:
+    """The IRIs of ``(subject, label)`` rows, ordered by label (ignoring case), then by IRI.
 
-    The query reads up to ``read_ahead`` rows (default :data:`READ_AHEAD`) past the page: if the
-    list ends within them, their number gives the total (``None`` otherwise: ask
-    :func:`count_claims`). A caller that needs no total passes 1 (whether more items follow).
+    The order SPARQL gives with ``GROUP BY ?s ORDER BY MIN(LCASE(STR(?label))) ?s``: a subject's
+    key is the smallest of its lower-cased labels, subjects without a label (``None``) come first,
+    ties go by IRI. Subjects that are not IRIs are left out (the API cannot name them). Worked out
+    here rather than by the store: Oxigraph's ORDER BY looks up both strings at every comparison
+    (at 1M triples the 3,041 claims of a filtered list took 12 ms to sort there, 2 ms here).
     """
-    body = _compile(claim_filter)
-    ahead = READ_AHEAD if read_ahead is None else read_ahead
-    wanted = int(limit) + max(ahead, 1)  # one row past the page at least: whether items follow
-    result = store.query(
-        f"""SELECT ?s (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {{
-  {body}
-  OPTIONAL {{ ?s rdfs:label ?label }}
-}} GROUP BY ?s ORDER BY ?sortKey ?s LIMIT {wanted} OFFSET {int(offset)}"""
-    )
-    if not isinstance(result, ox.QuerySolutions):
-        raise TypeError("the page query must give solutions")
-    at = [v.value for v in result.variables].index("s")  # a server may list them in any order
-    iris: list[str] = []
-    read = 0
-    for row in result:  # the rows past the page are only counted
-        read += 1
-        if len(iris) < limit and (s := row[at]) is not None:
-            iris.append(text(s))
-    ended = read < wanted and (read > 0 or offset == 0)
-    return ClaimPage(iris, has_next=read > limit, total=offset + read if ended else None)
+    keys: dict[str, str | None] = {}
+    for subject, label in rows:
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        iri = subject.value
+        key = None if label is None else text(label).lower()
+        if iri not in keys or (key is not None and ((old := keys[iri]) is None or key < old)):
+            keys[iri] = key
+    return sorted(keys, key=lambda iri: (keys[iri] is not None, keys[iri] or "", iri))
 
 
-def count_claims(store: Store, claim_filter: ClaimFilter) -> int:
-    """How many claims match."""
+def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int = 0) -> ClaimPage:
+    """One page of matching claim IRIs, ordered by label then IRI (a stable order), and the total.
+
+    One query reads every match with its labels; :func:`label_order` sorts them. Reading all the
+    matches costs less than having the store sort them and count them again (at 1M triples, 28 ms
+    against 40 ms for a filtered list of 3,041 claims, 229 against 329 ms plus a count for all
+    25,844), so every page knows its total.
+    """
     rows = solutions(
-        store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{\n  {_compile(claim_filter)}\n}}", ("n",)
+        store,
+        f"SELECT ?s ?label WHERE {{\n  {_compile(claim_filter)}\n  OPTIONAL {{ ?s rdfs:label ?label }}\n}}",
+        ("s", "label"),
     )
-    return int(text(rows[0][0])) if rows and rows[0][0] is not None else 0
+    order = label_order(rows)
+    start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
+    return ClaimPage(order[start:end], has_next=len(order) > end, total=len(order))
 
 
 #: The classes that ``search`` returns: everything with a GraphQL type of its own.

@@ -171,9 +171,8 @@ def test_round_trips_are_bounded_by_depth_not_by_results(bundled_quads: list[Any
 
 def test_a_list_costs_two_round_trips(bundled_store: Store, client: TestClient) -> None:
     query = "{ indications(first: 500) { totalCount nodes { label } } }"
-    # the page query, then one query describing the page's nodes. No count query: the page query
-    # reads up to graph.claims.READ_AHEAD rows past the page, and the list ends within them, so
-    # their number is the total (tests/test_graphql_prefetch.py covers a longer list).
+    # the page query (which reads every match, so it gives the total too), then one query
+    # describing the page's nodes; no count query.
     assert _round_trips(bundled_store, client, query) == 2
 
 

@@ -17,7 +17,6 @@ from api.graphql.context import Context
 from api.graphql.schema import schema
 from bench.compiled_page import compiled_page
 from bench.queries import CASES
-from graph import claims
 from graph.entity import describe
 from graph.namespaces import EV, PREFIXES
 from graph.store import Store
@@ -35,7 +34,7 @@ PAGE = """{ indications(filter: {minCertainty: MODERATE}, first: 100) { totalCou
   nodes { iri label licensed drug { label } condition { label } grade { notation } } } }"""
 
 BENCHMARK = {
-    GRADE_A: 2,  # the page (its total read ahead), then the nodes with their conditions, grades, references
+    GRADE_A: 2,  # the page (with its total), then the nodes with their conditions, grades, references
     DRUG: 1,  # the lookup, describing the drug it finds
     DEEP: 5,  # the lookup with the drug, its indications, those with their references, who cites them, those
     SEARCH: 2,  # the search, then the page's nodes
@@ -147,53 +146,22 @@ def test_nested_fields_never_wait_for_a_batch(bundled_store: Store, name: str) -
     assert result.errors is None, result.errors
 
 
-def test_a_total_beyond_the_read_ahead_is_counted_when_asked(
-    bundled_store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_page_query_gives_the_total_at_every_offset(bundled_store: Store) -> None:
+    """totalCount comes with the page, in one round trip, whatever the page and the offset."""
     full = run(bundled_store, "{ indications(first: 500) { totalCount nodes { iri } } }")[0]["indications"]
     total = full["totalCount"]
-    assert total > 4
-    monkeypatch.setattr(claims, "READ_AHEAD", 1)
-    data, errors, trips = run(
-        bundled_store, "{ indications(first: 2) { totalCount pageInfo { hasNextPage } } }"
-    )
-    assert not errors
-    assert data["indications"] == {"totalCount": total, "pageInfo": {"hasNextPage": True}}
-    assert trips == 2  # page, count: no node is selected, so none is read
-    assert run(bundled_store, "{ indications(first: 2) { pageInfo { hasNextPage } nodes { iri } } }")[2] == 2
-    last = (
-        f'{{ indications(first: 3, after: "{nodes.encode_cursor(total - 3)}") {{ totalCount {PAGE_INFO} }} }}'
-    )
-    data, _, trips = run(bundled_store, last)
-    assert data["indications"]["totalCount"] == total
-    assert data["indications"]["pageInfo"]["hasNextPage"] is False
-    assert trips == 1  # the page query saw the end of the list, and no node is selected
-
-
-def test_a_page_without_total_reads_only_one_row_past_it(
-    bundled_store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Without totalCount the page query asks for one row past the page: the rest is not read."""
-    asked: list[int | None] = []
-    find = claims.find_claims
-
-    def spy(*args: Any, read_ahead: int | None = None, **kwargs: Any) -> claims.ClaimPage:
-        asked.append(read_ahead)
-        return find(*args, read_ahead=read_ahead, **kwargs)
-
-    monkeypatch.setattr(claims, "find_claims", spy)
-    without = run(bundled_store, "{ indications(first: 2) { pageInfo { hasNextPage } nodes { iri } } }")[0]
-    spread = "fragment C on IndicationStatementConnection { totalCount } "
-    with_total = run(
-        bundled_store,
-        spread + "{ indications(first: 2) { ...C pageInfo { hasNextPage } nodes { iri } } }",
-    )[0]
-    assert asked == [1, None]
-    assert (
-        without["indications"]["pageInfo"] == with_total["indications"]["pageInfo"] == {"hasNextPage": True}
-    )
-    assert without["indications"]["nodes"] == with_total["indications"]["nodes"]
-    assert with_total["indications"]["totalCount"] > 2
+    assert total == len(full["nodes"]) > 4
+    for after in ["", f', after: "{nodes.encode_cursor(1)}"', f', after: "{nodes.encode_cursor(total + 5)}"']:
+        data, errors, trips = run(
+            bundled_store, f"{{ indications(first: 2{after}) {{ totalCount {PAGE_INFO} }} }}"
+        )
+        assert not errors
+        assert data["indications"]["totalCount"] == total
+        assert trips == 1  # the page query alone: no count query, and no node is selected
+    last = f'{{ indications(first: 3, after: "{nodes.encode_cursor(total - 4)}") {{ {PAGE_INFO} nodes {{ iri }} }} }}'
+    data = run(bundled_store, last)[0]["indications"]
+    assert [n["iri"] for n in data["nodes"]] == [n["iri"] for n in full["nodes"][-3:]]
+    assert data["pageInfo"]["hasNextPage"] is False
 
 
 @pytest.mark.parametrize("field", ["indications", "drugs", "conditions"])
@@ -260,11 +228,7 @@ def test_an_inverse_list_without_nodes_reads_none_and_says_the_same(
     assert "totalCount" in str(alone)
 
 
-@pytest.mark.parametrize("read_ahead", [0, 1, 3, claims.READ_AHEAD])
-def test_paging_through_a_list_gives_the_whole_list(
-    bundled_store: Store, monkeypatch: pytest.MonkeyPatch, read_ahead: int
-) -> None:
-    monkeypatch.setattr(claims, "READ_AHEAD", read_ahead)
+def test_paging_through_a_list_gives_the_whole_list(bundled_store: Store) -> None:
     whole = run(bundled_store, "{ claims(first: 500) { totalCount nodes { iri } } }")[0]["claims"]
     seen: list[str] = []
     after = ""

@@ -254,14 +254,14 @@ class Connection(Generic[T]):
     #: The page's items, and the position of the first in the list.
     items: strawberry.Private[list[T]]
     offset: strawberry.Private[int]
-    #: The list's length, counted only when a client asks for it.
-    count: strawberry.Private[Callable[[], int]]
+    #: The list's length.
+    total: strawberry.Private[int]
     #: Whether items follow the page.
     more: strawberry.Private[bool]
 
     @computed("How many items the whole list has.")
     def total_count(self) -> int:
-        return self.count()
+        return self.total
 
     @computed("The page's items with their cursors.")
     def edges(self) -> list[Edge[T]]:
@@ -304,25 +304,10 @@ def page_window(first: int | None, after: str | None) -> tuple[int, int]:
     return limit, offset
 
 
-def make_connection(
-    items: Sequence[T],
-    total: int | Callable[[], int],
-    offset: int,
-    limit: int,
-    has_next: bool | None = None,
-) -> Connection[T]:
-    """A connection over one page ``items`` that starts at ``offset``.
-
-    ``total`` is the list's length, or a function counting it when a client asks; with a
-    function, ``has_next`` (whether items follow the page) must be given.
-    """
+def make_connection(items: Sequence[T], total: int, offset: int, limit: int) -> Connection[T]:
+    """A connection over one page ``items`` that starts at ``offset``, in a list of ``total``."""
     page = list(items[:limit])
-    if isinstance(total, int):
-        size = total
-        return Connection(items=page, offset=offset, count=lambda: size, more=offset + len(page) < size)
-    if has_next is None:
-        raise ValueError("a connection counted on demand needs has_next")
-    return Connection(items=page, offset=offset, count=total, more=has_next)
+    return Connection(items=page, offset=offset, total=total, more=offset + len(page) < total)
 
 
 # --- loading ------------------------------------------------------------------------------------

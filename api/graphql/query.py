@@ -11,7 +11,6 @@ from api.graphql.context import Info
 from api.graphql.enums import Certainty, ClaimKind, GradingAxis, LicensingStatus, Severity, StudyDesign
 from api.graphql.errors import BadUserInputError
 from api.graphql.ids import from_global_id, to_iri
-from api.graphql.lookahead import selects
 from api.graphql.nodes import (
     Claim,
     Condition,
@@ -33,7 +32,6 @@ from api.graphql.nodes import (
     lists_nodes,
     make_connection,
     page_window,
-    per_query,
     read,
     selection_plan,
 )
@@ -123,27 +121,13 @@ def claim_connection(
     first: int | None,
     after: str | None,
 ) -> Connection[Any]:
-    """One page of claims: the page query, then the look-ahead (the nodes with what they link to).
-
-    The total comes from the page query when the list ends soon after the page; otherwise a
-    count query runs, and only if the client asks for ``totalCount``.
-    """
+    """One page of claims: the page query (with the total), then the look-ahead of its nodes."""
     limit, offset = page_window(first, after)
-    claim_filter = to_claim_filter(given, kinds)
     context = info.context
     context.check_deadline()
-    # Reading ahead to learn the total costs time only a client that asks for it should pay.
-    total_asked = per_query(info, "totalCount", lambda: selects(info.selected_fields, "totalCount"))
-    read_ahead = None if total_asked else 1
-    page = claim_queries.find_claims(context.store, claim_filter, limit, offset, read_ahead=read_ahead)
-
-    def count() -> int:
-        context.check_deadline()
-        return claim_queries.count_claims(context.store, claim_filter)
-
+    page = claim_queries.find_claims(context.store, to_claim_filter(given, kinds), limit, offset)
     nodes = read(info, page.iris, connection_plan(info)) if lists_nodes(info) else page.iris
-    total = count if page.total is None else page.total
-    return make_connection(nodes, total, offset, limit, has_next=page.has_next)
+    return make_connection(nodes, page.total, offset, limit)
 
 
 def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Connection[Any]:
@@ -151,12 +135,12 @@ def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Co
     store = info.context.store
     rows = solutions(
         store,
-        f"""SELECT ?s (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {{
+        f"""SELECT ?s ?label WHERE {{
              ?s a {ox.NamedNode(str(EV[kind]))} . OPTIONAL {{ ?s rdfs:label|dcterms:title ?label }}
-           }} GROUP BY ?s ORDER BY ?sortKey ?s""",
-        ("s",),
+           }}""",
+        ("s", "label"),
     )
-    iris = [text(s) for (s,) in rows if s is not None]
+    iris = claim_queries.label_order(rows)
     page = iris[offset : offset + limit]
     nodes = read(info, page, connection_plan(info)) if lists_nodes(info) else page
     return make_connection(nodes, len(iris), offset, limit)
