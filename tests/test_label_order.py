@@ -1,10 +1,12 @@
 """Lists sorted in Python give the order the SPARQL they replace would give."""
 
 import pyoxigraph as ox
+import pytest
 
+from graph import claims
 from graph.claims import label_order
-from graph.entity import solutions
-from graph.store import EvidenceStore
+from graph.entity import iri_list, solutions
+from graph.store import EvidenceStore, Store
 
 EX = "http://example.org/"
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -65,3 +67,23 @@ def test_label_order_reads_each_subject_once_whatever_its_rows() -> None:
     a, b = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "b")
     rows = [(b, ox.Literal("B")), (a, ox.Literal("c")), (b, ox.Literal("a")), (a, None), (None, None)]
     assert label_order(rows) == [EX + "b", EX + "a"]
+
+
+@pytest.mark.parametrize("value", ["aza", "azathioprine", "dermatitis", "TPMT", "pemphig", "é"])
+def test_search_gives_the_order_of_the_sparql_it_replaced(bundled_store: Store, value: str) -> None:
+    """Exact matches first, then by label, then by IRI: as GROUP BY / ORDER BY in SPARQL."""
+    pattern = claims.search_pattern(value)
+    ordered = (
+        claims._SEARCH.replace(
+            "SELECT ?s ?label ?rank WHERE {",
+            "SELECT ?s (MIN(?rank) AS ?best) (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {",
+        ).rstrip()[:-1]
+        + "} GROUP BY ?s ORDER BY ?best ?sortKey ?s"
+    ) % (
+        iri_list(str(t) for t in claims.SEARCHABLE),
+        ox.Literal(pattern),
+        ox.Literal(f"^{pattern}$"),
+    )
+    by_sparql = [s.value for (s,) in solutions(bundled_store, ordered, ("s",)) if isinstance(s, ox.NamedNode)]
+    assert claims.search(bundled_store, value) == by_sparql
+    assert by_sparql or value == "é"
