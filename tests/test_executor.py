@@ -42,6 +42,8 @@ MORE = {
     "an interface over every type": """{ search(text: "azathioprine", first: 50) { nodes { __typename
         ... on Node { iri label } ... on Identified { altLabels } ... on Claim { kind negated }
         ... on EvidenceItem { text } } } }""",
+    "lists of scalars": """{ drug(key: "azathioprine") { altLabels identifiers drugClasses exactMatches }
+        drugs(first: 5) { nodes { altLabels exactMatches } } }""",
     "a named operation among two": """query A { drugs(first: 1) { nodes { label } } }
         query B { conditions(first: 1) { nodes { label } } }""",
 }

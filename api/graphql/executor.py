@@ -545,12 +545,20 @@ class LeanExecutor:
             return value_complete
         if isinstance(type_, GraphQLList):
             item = self._completer(prepared, request, type_.of_type, below)
+            of = type_.of_type.of_type if isinstance(type_.of_type, GraphQLNonNull) else type_.of_type
+            # a list of plain scalars (strings, numbers) is serialized at once, without paths
+            serialize = of.serialize if is_leaf_type(of) else None
 
             def listed(request: _Request, value: Any, path: Path) -> Any:
                 if value is None:
                     return None
                 if not isinstance(value, list | tuple):
                     _bail("a list of an unexpected type")
+                if serialize is not None and all(type(each) in _PLAIN for each in value):
+                    serialized = [serialize(each) for each in value]
+                    if any(each is None or each is Undefined for each in serialized):
+                        _bail("a value its scalar or enum cannot serialize")
+                    return serialized
                 out: list[Any] = []
                 pending: list[tuple[int, Awaitable[Any]]] = []
                 for index, each in enumerate(value):

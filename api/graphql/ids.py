@@ -20,20 +20,25 @@ def to_global_id(type_name: str, iri: str) -> str:
 
 def from_global_id(global_id: str) -> tuple[str, str]:
     """Decode a global ID into ``(type name, IRI)``; a malformed one is BAD_USER_INPUT."""
-    try:
-        decoded = base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8")
-        type_name, iri = decoded.split(":", 1)
-        ox.NamedNode(iri)  # rejects anything that is not an absolute IRI
-    except (ValueError, UnicodeError, binascii.Error):
-        raise BadUserInputError(f"{global_id!r} is not a valid node ID") from None
-    if not type_name.isidentifier():
+    decoded = _decoded(global_id)
+    if decoded is None:
         raise BadUserInputError(f"{global_id!r} is not a valid node ID")
-    return type_name, iri
+    return decoded
 
 
 def to_iri(key: str) -> str | None:
     """The IRI a global ID names, or None when ``key`` is not a global ID."""
+    decoded = _decoded(key)
+    return None if decoded is None else decoded[1]
+
+
+def _decoded(global_id: str) -> tuple[str, str] | None:
+    """``(type name, IRI)`` of a global ID, or None (no exception: most keys are names, not IDs)."""
     try:
-        return from_global_id(key)[1]
-    except BadUserInputError:
+        type_name, iri = (
+            base64.b64decode(global_id.encode("ascii"), validate=True).decode("utf-8").split(":", 1)
+        )
+        ox.NamedNode(iri)  # rejects anything that is not an absolute IRI
+    except (ValueError, UnicodeError, binascii.Error):
         return None
+    return (type_name, iri) if type_name.isidentifier() else None
