@@ -200,10 +200,9 @@ def _compile(claim_filter: ClaimFilter) -> str:  # noqa: PLR0912
 
 @dataclass(frozen=True)
 class ClaimPage:
-    """One page of claim IRIs, whether more follow, and how many claims match in all."""
+    """One page of claim IRIs and how many claims match in all."""
 
     iris: list[str]
-    has_next: bool
     total: int
 
 
@@ -247,8 +246,8 @@ def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int
         ("s", "label"),
     )
     order = label_order(rows)
-    start, end = max(int(offset), 0), max(int(offset), 0) + max(int(limit), 0)
-    return ClaimPage(order[start:end], has_next=len(order) > end, total=len(order))
+    start = max(int(offset), 0)
+    return ClaimPage(order[start : start + max(int(limit), 0)], total=len(order))
 
 
 #: The classes that ``search`` returns: everything with a GraphQL type of its own.
