@@ -293,8 +293,8 @@ def search(store: Store, value: str) -> list[str]:
     ranks: dict[str, int] = {}  # 0 for an exact match of one of the node's names, else 1
     for s, _, rank in rows:
         if s is not None and rank is not None:
-            level = int(text(rank))
-            ranks[text(s)] = min(level, ranks.get(text(s), level))
+            iri, level = text(s), int(text(rank))
+            ranks[iri] = min(level, ranks.get(iri, level))
     return label_order(((s, label) for s, label, _ in rows), ranks)
 
 

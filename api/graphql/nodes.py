@@ -256,8 +256,6 @@ class Connection(Generic[T]):
     offset: strawberry.Private[int]
     #: The list's length.
     total: strawberry.Private[int]
-    #: Whether items follow the page.
-    more: strawberry.Private[bool]
 
     @computed("How many items the whole list has.")
     def total_count(self) -> int:
@@ -275,7 +273,7 @@ class Connection(Generic[T]):
     def page_info(self) -> PageInfo:
         last = self.offset + len(self.items) - 1
         return PageInfo(
-            has_next_page=self.more,
+            has_next_page=self.offset + len(self.items) < self.total,
             has_previous_page=self.offset > 0,
             start_cursor=encode_cursor(self.offset) if self.items else None,
             end_cursor=encode_cursor(last) if self.items else None,
@@ -307,7 +305,7 @@ def page_window(first: int | None, after: str | None) -> tuple[int, int]:
 def make_connection(items: Sequence[T], total: int, offset: int, limit: int) -> Connection[T]:
     """A connection over one page ``items`` that starts at ``offset``, in a list of ``total``."""
     page = list(items[:limit])
-    return Connection(items=page, offset=offset, total=total, more=offset + len(page) < total)
+    return Connection(items=page, offset=offset, total=total)
 
 
 # --- loading ------------------------------------------------------------------------------------
