@@ -17,7 +17,7 @@ from api import health, sparql
 from api.backend import open_configured_store
 from api.cache import ResponseCache
 from api.graphql.media_type import GraphQLResponseMediaType
-from api.graphql.router import graphql_router
+from api.graphql.router import graphql_route
 from api.settings import Settings, get_settings
 from graph import __version__
 from graph.store import Store
@@ -41,9 +41,9 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         "SPARQL 1.1 at /sparql.",
         lifespan=lifespan,
     )
+    app.router.routes.insert(0, graphql_route())  # first: every GraphQL request is matched at once
     app.include_router(health.router)
     app.include_router(sparql.router)
-    app.include_router(graphql_router(), prefix="/graphql", include_in_schema=False)
     app.add_middleware(GraphQLResponseMediaType)
     app.add_middleware(ResponseCache, size=config.response_cache)  # outermost: replays final answers
     return app

@@ -284,6 +284,12 @@ def test_get_refuses_a_mutation(http: httpx.Client) -> None:
     assert "data" not in response.text
 
 
+def test_other_methods_are_not_allowed(http: httpx.Client) -> None:
+    for response in (http.put("/graphql", json={"query": "{ __typename }"}), http.head("/graphql")):
+        assert response.status_code == 405
+        assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+
+
 def test_mutation_is_a_validation_error(http: httpx.Client) -> None:
     response = graphql_post(http, "mutation { anything }")
     body = response.json()

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
-from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import QueryTimeoutError
@@ -26,7 +25,7 @@ ReferrersKey: TypeAlias = tuple[str, str | tuple[str, ...] | None]
 T = TypeVar("T")
 
 
-class Context(BaseContext):
+class Context:
     """What resolvers share within one request.
 
     Every node read in the request is kept in :attr:`known` (a complete description, or None for
@@ -37,7 +36,6 @@ class Context(BaseContext):
     """
 
     def __init__(self, store: Store, timeout: float, author: str | None = None, refusal: str = "") -> None:
-        super().__init__()
         self.store = store
         self.timeout = timeout
         #: The authenticated author (from the bearer token), None for anonymous readers.
