@@ -24,6 +24,8 @@ from urllib.parse import parse_qs
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.graphql import PATH
+
 #: Request bodies larger than this are not cached (nor are answers larger than this).
 MAX_BYTES = 1 << 20
 #: Response header telling a client (and the benchmark) whether the cache answered.
@@ -45,7 +47,7 @@ class ResponseCache:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer from the cache, or pass the request on and keep a cacheable answer."""
-        if self.size <= 0 or scope["type"] != "http" or scope["path"].rstrip("/") != "/graphql":
+        if self.size <= 0 or scope["type"] != "http" or scope["path"].rstrip("/") != PATH:
             await self.app(scope, receive, send)
             return
         generation = getattr(scope["app"].state, "store", None)

@@ -9,6 +9,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.graphql import PATH
+
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 
@@ -45,7 +47,7 @@ class GraphQLResponseMediaType:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass through, or buffer the /graphql answer and rewrite its status and type."""
-        if scope["type"] != "http" or scope["path"].rstrip("/") != "/graphql":
+        if scope["type"] != "http" or scope["path"].rstrip("/") != PATH:
             await self.app(scope, receive, send)
             return
         accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")

@@ -15,11 +15,9 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from api.auth import author_for, why_refused
+from api.graphql import PATH
 from api.graphql.context import Context
 from api.graphql.schema import schema
-
-#: Where the API serves GraphQL.
-PATH = "/graphql"
 
 
 class GraphQLView(GraphQL[Context, None]):
