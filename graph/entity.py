@@ -41,6 +41,11 @@ class Entity:
         return self.described is None or (predicates is not None and predicates <= self.described)
 
     def _values(self, predicate: str) -> list[Term] | None:
+        """The values of ``predicate``, completing the entity first if it did not read them.
+
+        The readers resolvers call most try ``properties`` first and come here only for a
+        predicate that is absent: a call less per value (about 0.2 us of a 0.5 us ``string``).
+        """
         values = self.properties.get(predicate)
         if values is None and self.described is not None and predicate not in self.described:
             self.complete()
@@ -72,13 +77,17 @@ class Entity:
 
     def one(self, predicate: str) -> Term | None:
         """The first value of ``predicate``, or None."""
-        values = self._values(predicate)
+        values = self.properties.get(predicate) or self._values(predicate)
         return values[0] if values else None
 
     def string(self, predicate: str) -> str | None:
         """The lexical value of the first value of ``predicate``, or None."""
-        value = self.one(predicate)
-        return None if value is None else text(value)
+        # one() and text() inlined: resolvers call this for most fields of most nodes
+        values = self.properties.get(predicate) or self._values(predicate)
+        if not values:
+            return None
+        value = values[0]
+        return text(value) if type(value) is ox.Triple else value.value
 
     def strings(self, predicate: str) -> list[str]:
         """The lexical values of every value of ``predicate``, sorted."""
@@ -90,7 +99,7 @@ class Entity:
 
     def iri_of(self, predicate: str) -> str | None:
         """The first IRI value of ``predicate`` in IRI order, or None."""
-        values = self._values(predicate)
+        values = self.properties.get(predicate) or self._values(predicate)
         if not values:
             return None
         if len(values) == 1:  # the common case, without building a sorted list
@@ -105,9 +114,11 @@ class Entity:
     @property
     def types(self) -> frozenset[str]:
         """The node's rdf:type IRIs (worked out once: an entity is not changed after it is read)."""
-        if self._types is None:
-            self._types = frozenset(v.value for v in self.all(RDF_TYPE) if isinstance(v, ox.NamedNode))
-        return self._types
+        types = self._types
+        if types is None:
+            values = self.properties.get(RDF_TYPE) or self._values(RDF_TYPE) or ()
+            types = self._types = frozenset([v.value for v in values if type(v) is ox.NamedNode])
+        return types
 
 
 def iri_list(iris: Iterable[str]) -> str:
