@@ -216,7 +216,8 @@ def describe_projected(
         return {}
     wanted = reads | {RDF_TYPE}
     table = " ".join(f"({ox.NamedNode(p)} true)" for p in sorted(wanted))
-    found = _described(store, iris, paths, f"OPTIONAL {{ VALUES (?p ?keep) {{ {table} }} }} FILTER(BOUND(?keep))")
+    keep = f"OPTIONAL {{ VALUES (?p ?keep) {{ {table} }} }} FILTER(BOUND(?keep))"
+    found = _described(store, iris, paths, keep)
     for entity in found.values():
         entity.described = wanted
         entity.completer = completer
