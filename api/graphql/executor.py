@@ -50,8 +50,10 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLAbstractType,
+    GraphQLBoolean,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
     GraphQLIncludeDirective,
     GraphQLList,
     GraphQLNonNull,
@@ -59,6 +61,7 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLSkipDirective,
+    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -192,8 +195,9 @@ class _Step:
     direct: _Direct | None = None
     #: For a field computed from its object alone (a strawberry field with ``compute``): that.
     compute: Callable[[Any], Any] | None = None
-    #: For a leaf field (a scalar or an enum): its serializer and whether it is non-null.
-    leaf: tuple[Callable[[Any], Any], bool] | None = None
+    #: For a leaf field (a scalar or an enum): its serializer, whether it is non-null, and the
+    #: Python type whose values are their own JSON form there (None: every value is serialized).
+    leaf: tuple[Callable[[Any], Any], bool, type | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -418,7 +422,9 @@ class LeanExecutor:
                 definition.type.of_type if isinstance(definition.type, GraphQLNonNull) else definition.type
             )
             leaf = (
-                (leaf_type.serialize, leaf_type is not definition.type) if is_leaf_type(leaf_type) else None
+                (leaf_type.serialize, leaf_type is not definition.type, _self_serialized(leaf_type))
+                if is_leaf_type(leaf_type)
+                else None
             )
             steps.append(
                 _Step(
@@ -651,7 +657,11 @@ def _run(  # noqa: PLR0912 - the hot loop, kept in one frame
             value = compute(source)
             leaf = step.leaf
             if leaf is not None:  # the common case, without a path or an awaitable check
-                if type(value) in _PLAIN:
+                kind = type(value)
+                if kind is leaf[2]:  # a str for a String or an ID, a bool for a Boolean
+                    out[key] = value
+                    continue
+                if kind in _PLAIN:
                     serialized = leaf[0](value)
                     if serialized is None or serialized is Undefined:
                         _bail("a value its scalar or enum cannot serialize")
@@ -732,6 +742,15 @@ def _call_direct(
     if direct.info_parameter is not None:
         kwargs[direct.info_parameter] = info
     return field.get_result(source, info=info, args=[source] if direct.self_argument else [], kwargs=kwargs)
+
+
+#: Built-in scalars, each with the Python type whose values its serializer gives back unchanged.
+_SELF_SERIALIZED = ((GraphQLString, str), (GraphQLID, str), (GraphQLBoolean, bool))
+
+
+def _self_serialized(type_: Any) -> type | None:
+    """The Python type that is its own JSON form in a field of ``type_`` (None: serialize all)."""
+    return next((python for scalar, python in _SELF_SERIALIZED if type_ is scalar), None)
 
 
 #: Values that are never awaitable, serialized at once by leaf fields.

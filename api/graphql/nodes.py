@@ -611,9 +611,9 @@ def linked(node: Node, predicate: str, kind: type[N]) -> Resolved[list[N]]:
 
 def linked_first(node: Node, predicate: str, kind: type[N]) -> Resolved[N | None]:
     """The first (in IRI order) node of ``kind`` that ``node`` links to through ``predicate``."""
-    iris = node.entity.iris(predicate)
-    if len(iris) == 1:  # the common case: the one linked node, if it is of ``kind``
+    if len(node.entity.all(predicate)) <= 1:  # the common case: linked_one, without a sorted list
         return linked_one(node, predicate, kind)
+    iris = node.entity.iris(predicate)
     return _then(linked_iris(node.context, iris, kind), lambda found: found[0] if found else None)
 
 
