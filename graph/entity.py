@@ -210,7 +210,7 @@ def describe_projected(
     The predicates are a table joined to the rows (``OPTIONAL { VALUES (?p ?keep) ... }``,
     then ``BOUND``) rather than ``FILTER(?p IN (...))``: Oxigraph looks each row up in the table
     once, where ``IN`` compares it with every predicate in turn. On the benchmark graphs that
-    takes 8-22% off describes of 300-900 rows (bench/README.md, section 3).
+    takes 8-22% off describes of 300-900 rows (bench/README.md, "What changed in session 7").
     """
     if not iris:
         return {}
