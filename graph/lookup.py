@@ -53,14 +53,18 @@ def find_described(
         found = describe(store, [key], steps)
         if key in found and found[key].types.intersection(kinds):
             return key, found
-    first = f"SELECT (?s AS ?root) WHERE {{ {_named(kinds, key)} }} ORDER BY ?s LIMIT 1"
-    if steps:
-        nodes = (
-            f"{{ SELECT DISTINCT ?root ?s WHERE {{ {{ {first} }} "
-            f"?root {path_expression(steps)}? ?s FILTER(isIRI(?s)) }} }}"
-        )
-    else:
-        nodes = f"{{ {first} }} BIND(?root AS ?s)"
+    named = _named(kinds, key)
+    if not steps:  # the node alone: its rows all have it as subject
+        first = f"SELECT ?s WHERE {{ {named} }} ORDER BY ?s LIMIT 1"
+        rows = solutions(store, f"SELECT ?s ?p ?o WHERE {{ {{ {first} }} ?s ?p ?o }}", ("s", "p", "o"))
+        if not rows or rows[0][0] is None:
+            return None, {}
+        return text(rows[0][0]), entities(rows)
+    first = f"SELECT (?s AS ?root) WHERE {{ {named} }} ORDER BY ?s LIMIT 1"
+    nodes = (
+        f"{{ SELECT DISTINCT ?root ?s WHERE {{ {{ {first} }} "
+        f"?root {path_expression(steps)}? ?s FILTER(isIRI(?s)) }} }}"
+    )
     rows = solutions(store, f"SELECT ?root ?s ?p ?o WHERE {{ {nodes} ?s ?p ?o }}", ("root", "s", "p", "o"))
     if not rows or rows[0][0] is None:
         return None, {}
