@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -126,6 +127,7 @@ def _literal(value: str | int | bool) -> str:
     return str(ox.Literal(value))
 
 
+@lru_cache(maxsize=256)  # a pure function of a frozen filter: apps ask the same ones again and again
 def _compile(claim_filter: ClaimFilter) -> str:  # noqa: PLR0912
     # one branch per filter field: flat and readable, each adding its patterns
     """The WHERE body for a filter.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 
 import pyoxigraph as ox
@@ -117,7 +118,12 @@ class Entity:
         types = self._types
         if types is None:
             values = self.properties.get(RDF_TYPE) or self._values(RDF_TYPE) or ()
-            types = self._types = frozenset([v.value for v in values if type(v) is ox.NamedNode])
+            if len(values) == 1:  # the common case, without a comprehension
+                (value,) = values
+                types = frozenset((value.value,)) if type(value) is ox.NamedNode else frozenset()
+            else:
+                types = frozenset([v.value for v in values if type(v) is ox.NamedNode])
+            self._types = types
         return types
 
 
@@ -215,13 +221,18 @@ def describe_projected(
     if not iris:
         return {}
     wanted = reads | {RDF_TYPE}
-    table = " ".join(f"({ox.NamedNode(p)} true)" for p in sorted(wanted))
-    keep = f"OPTIONAL {{ VALUES (?p ?keep) {{ {table} }} }} FILTER(BOUND(?keep))"
-    found = _described(store, iris, paths, keep)
+    found = _described(store, iris, paths, _kept(wanted))
     for entity in found.values():
         entity.described = wanted
         entity.completer = completer
     return found
+
+
+@lru_cache(maxsize=512)
+def _kept(predicates: frozenset[str]) -> str:
+    """The pattern keeping the rows of ``predicates`` (see :func:`describe_projected`), made once."""
+    table = " ".join(f"({ox.NamedNode(p)} true)" for p in sorted(predicates))
+    return f"OPTIONAL {{ VALUES (?p ?keep) {{ {table} }} }} FILTER(BOUND(?keep))"
 
 
 def entities(rows: Iterable[tuple[Term | None, ...]]) -> dict[str, Entity]:

@@ -195,5 +195,16 @@ class Context:
         self._referred.clear()
         self._referrers.clear()
 
+    def close(self) -> None:
+        """End the request: drop what it read and planned.
+
+        Entities and GraphQL objects point back at their context (to complete themselves, to read
+        further nodes), so while it holds them they form reference cycles that only CPython's
+        cycle collector frees, after surviving its collections; dropped here, they are freed as
+        soon as the request's answer no longer needs them.
+        """
+        self.forget()
+        self._plans.clear()
+
 
 Info = StrawberryInfo[Context, Any]

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.graphql.context import Context
 from api.graphql.errors import ApiError
 from api.graphql.executor import LeanExecutor
 from api.graphql.mutations import Mutation
@@ -106,23 +107,30 @@ class EvidenceSchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        """Run a request: on the lean executor if it answers, else the standard way."""
-        if self.lean is not None and operation_extensions is None:
-            allowed = None if allowed_operation_types is None else frozenset(allowed_operation_types)
-            result = await self.lean.execute(
-                query, variable_values, context_value, root_value, operation_name, allowed
+        """Run a request: on the lean executor if it answers, else the standard way.
+
+        A :class:`Context` given is closed once the answer is made (see :meth:`Context.close`).
+        """
+        try:
+            if self.lean is not None and operation_extensions is None:
+                allowed = None if allowed_operation_types is None else frozenset(allowed_operation_types)
+                result = await self.lean.execute(
+                    query, variable_values, context_value, root_value, operation_name, allowed
+                )
+                if result is not None:
+                    return result
+            return await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
             )
-            if result is not None:
-                return result
-        return await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        finally:
+            if isinstance(context_value, Context):
+                context_value.close()
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
