@@ -257,3 +257,26 @@ def test_plans_kept_for_a_query_are_bounded(bundled_store: Store, fresh_lean: Le
     assert len(prepared.memo) == nodes.MEMO_PER_QUERY
     found = execute(bundled_store, query, {"key": "azathioprine"}).data
     assert found == {"drug": {"label": "azathioprine"}}
+
+
+def test_resolvers_below_computed_fields_see_graphql_cores_paths(
+    bundled_store: Store, fresh_lean: LeanExecutor
+) -> None:
+    """Paths are made only where a resolver reads them: those it reads are graphql-core's."""
+    query = """{ a: indications(first: 3) { nodes { drug { c: claims(first: 1) { totalCount } }
+        references { claims { totalCount } } } } }"""
+    seen: list[list[list[str | int]]] = [[], []]
+    original = nodes.inverse_page
+
+    def recording(node: Any, info: Any, *args: Any) -> Any:
+        seen[0 if schema.lean is not None else 1].append(info.path.as_list())
+        return original(node, info, *args)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nodes, "inverse_page", recording)
+        lean, standard, answered = both(bundled_store, query)
+    assert answered
+    assert lean == standard
+    assert seen[0] == seen[1]
+    assert ["a", "nodes", 0, "drug", "c"] in seen[0]
+    assert ["a", "nodes", 2, "references", 0, "claims"] in seen[0]

@@ -172,7 +172,7 @@ class _Request:
 
 
 #: Completes a resolved value into its JSON form: (request, value, response path) -> value.
-Complete: TypeAlias = Callable[[_Request, Any, Path], Any]
+Complete: TypeAlias = Callable[[_Request, Any, Path | None], Any]
 
 
 @dataclass(frozen=True)
@@ -198,6 +198,9 @@ class _Step:
     #: For a leaf field (a scalar or an enum): its serializer, whether it is non-null, and the
     #: Python type whose values are their own JSON form there (None: every value is serialized).
     leaf: tuple[Callable[[Any], Any], bool, type | None] | None = None
+    #: Whether a resolver at or below this field reads the response path (a resolve-info object's
+    #: ``path``); if none does, the field's value is completed without making paths.
+    paths: bool = True
 
 
 @dataclass(frozen=True)
@@ -397,7 +400,7 @@ class LeanExecutor:
         for key, nodes in grouped.items():
             name = nodes[0].name.value
             if name == "__typename":
-                steps.append(_Step(key, None, True, None, None, tuple(nodes), (), _typename))
+                steps.append(_Step(key, None, True, None, None, tuple(nodes), (), _typename, paths=False))
                 continue
             if name.startswith("__"):
                 _bail(f"introspection field {name}")
@@ -439,6 +442,7 @@ class LeanExecutor:
                     direct,
                     compute if callable(compute) else None,
                     leaf,
+                    paths=not basic or _needs_path(complete),
                 )
             )
         return steps
@@ -536,7 +540,7 @@ class LeanExecutor:
         if isinstance(type_, GraphQLNonNull):
             inner = self._completer(prepared, request, type_.of_type, below)
 
-            def non_null(request: _Request, value: Any, path: Path) -> Any:
+            def non_null(request: _Request, value: Any, path: Path | None) -> Any:
                 if value is None:
                     _bail("null in a non-null position")
                 completed = inner(request, value, path)
@@ -546,7 +550,7 @@ class LeanExecutor:
                     return request.later(_then_non_null(completed))
                 return completed
 
-            return non_null
+            return _needing_path(non_null, _needs_path(inner))
         if value_complete := _leaf(type_):
             return value_complete
         if isinstance(type_, GraphQLList):
@@ -554,8 +558,9 @@ class LeanExecutor:
             of = type_.of_type.of_type if isinstance(type_.of_type, GraphQLNonNull) else type_.of_type
             # a list of plain scalars (strings, numbers) is serialized at once, without paths
             serialize = of.serialize if is_leaf_type(of) else None
+            item_paths = _needs_path(item)
 
-            def listed(request: _Request, value: Any, path: Path) -> Any:
+            def listed(request: _Request, value: Any, path: Path | None) -> Any:
                 if value is None:
                     return None
                 if not isinstance(value, list | tuple):
@@ -568,7 +573,7 @@ class LeanExecutor:
                 out: list[Any] = []
                 pending: list[tuple[int, Awaitable[Any]]] = []
                 for index, each in enumerate(value):
-                    at = Path(path, index, None)
+                    at = Path(path, index, None) if item_paths else None
                     if _awaitable(each):
                         request.awaited.append(each)
                         pending.append((index, request.later(_complete_later(item, request, each, at))))
@@ -580,7 +585,7 @@ class LeanExecutor:
                     out.append(completed)
                 return request.later(_gathered(out, pending)) if pending else out
 
-            return listed
+            return _needing_path(listed, item_paths)
         if is_object_type(type_):
             return self._object(prepared, request, type_, below)
         if is_abstract_type(type_):
@@ -597,14 +602,14 @@ class LeanExecutor:
         steps = self._steps(prepared, request, type_, below)
         is_type_of, name = type_.is_type_of, type_.name
 
-        def complete(request: _Request, value: Any, path: Path) -> Any:
+        def complete(request: _Request, value: Any, path: Path | None) -> Any:
             if value is None:
                 return None
             if is_type_of is not None and not is_type_of(value, NO_INFO):
                 _bail(f"a value that is not a {name}")
             return _run(request, steps, value, path, name)
 
-        return complete
+        return _needing_path(complete, any(step.paths for step in steps))
 
     def _abstract(
         self,
@@ -622,7 +627,7 @@ class LeanExecutor:
         for possible in self.schema.get_possible_types(type_):
             by_name[possible.name] = (possible, self._steps(prepared, request, possible, below))
 
-        def complete(request: _Request, value: Any, path: Path) -> Any:
+        def complete(request: _Request, value: Any, path: Path | None) -> Any:
             if value is None:
                 return None
             found = by_name.get(resolve_type(value, NO_INFO, type_))  # type: ignore[arg-type]
@@ -634,7 +639,7 @@ class LeanExecutor:
                 _bail(f"a value that is not a {runtime.name}")
             return _run(request, steps, value, path, runtime.name)
 
-        return complete
+        return _needing_path(complete, any(step.paths for _, steps in by_name.values() for step in steps))
 
 
 def _run(  # noqa: PLR0912 - the hot loop, kept in one frame
@@ -672,19 +677,19 @@ def _run(  # noqa: PLR0912 - the hot loop, kept in one frame
                         _bail("null in a non-null position")
                     out[key] = None
                     continue
-            at = Path(path, key, type_name)
+            at = Path(path, key, type_name) if step.paths else None
         elif step.basic:
-            at = Path(path, key, type_name)
+            at = Path(path, key, type_name) if step.paths else None
             value = resolve(source, None)
         else:
             at = Path(path, key, type_name)
             value = _resolve(request, step, source, at)
-        if _awaitable(value):
+        if type(value) not in _SYNC and _awaitable(value):
             request.awaited.append(value)
             completed: Any = request.later(_complete_later(step.complete, request, value, at))
         else:
             completed = step.complete(request, value, at)
-            if not _awaitable(completed):
+            if type(completed) in _SYNC or not _awaitable(completed):
                 out[key] = completed
                 continue
         if pending is None:
@@ -772,7 +777,9 @@ def _awaitable(value: Any) -> bool:
     return False
 
 
-async def _complete_later(complete: Complete, request: _Request, value: Awaitable[Any], path: Path) -> Any:
+async def _complete_later(
+    complete: Complete, request: _Request, value: Awaitable[Any], path: Path | None
+) -> Any:
     completed = complete(request, await value, path)
     return (await completed) if _awaitable(completed) else completed
 
@@ -792,8 +799,19 @@ async def _gathered(out: Any, pending: Sequence[tuple[Any, Awaitable[Any]]]) -> 
     return out
 
 
-def _typename(request: _Request, value: Any, path: Path) -> Any:  # pragma: no cover - never called
+def _typename(request: _Request, value: Any, path: Path | None) -> Any:  # pragma: no cover - never called
     return value
+
+
+def _needing_path(complete: Complete, needed: bool) -> Complete:
+    """``complete``, marked with whether it or a completion below it reads the response path."""
+    complete.needs_path = needed  # type: ignore[attr-defined]
+    return complete
+
+
+def _needs_path(complete: Complete) -> bool:
+    """Whether ``complete`` reads the response path (leaves do not; unmarked ones may)."""
+    return bool(getattr(complete, "needs_path", True))
 
 
 def _leaf(type_: GraphQLOutputType) -> Complete | None:
@@ -801,7 +819,7 @@ def _leaf(type_: GraphQLOutputType) -> Complete | None:
         return None
     serialize = type_.serialize
 
-    def leaf(request: _Request, value: Any, path: Path) -> Any:
+    def leaf(request: _Request, value: Any, path: Path | None) -> Any:
         if value is None:
             return None
         serialized = serialize(value)
@@ -809,7 +827,7 @@ def _leaf(type_: GraphQLOutputType) -> Complete | None:
             _bail("a value its scalar or enum cannot serialize")
         return serialized
 
-    return leaf
+    return _needing_path(leaf, False)
 
 
 def _has_variables(node: FieldNode) -> bool:
