@@ -32,6 +32,7 @@ from api.graphql.nodes import (
     lists_nodes,
     make_connection,
     page_window,
+    per_query,
     read,
     selection_plan,
 )
@@ -125,7 +126,9 @@ def claim_connection(
     limit, offset = page_window(first, after)
     context = info.context
     context.check_deadline()
-    page = claim_queries.find_claims(context.store, to_claim_filter(given, kinds), limit, offset)
+    # the filter depends on the query (and its variables) alone: converted once per query
+    claim_filter = per_query(info, "filter", lambda: to_claim_filter(given, kinds))
+    page = claim_queries.find_claims(context.store, claim_filter, limit, offset)
     nodes = read(info, page.iris, connection_plan(info)) if lists_nodes(info) else page.iris
     return make_connection(nodes, page.total, offset, limit)
 
