@@ -19,6 +19,9 @@ It answers only what it can answer exactly as graphql-core would, and gives the 
   safe; it reports the error with its path. A query given back three times more often than it
   was answered is no longer tried.
 
+A response path is made only for a field at or above a resolver that reads one (through its
+resolve-info object); the values of every other field are completed without paths.
+
 Resolvers may return awaitables (data that was not read ahead): as in graphql-core, those of an
 object's fields, or of a list's items, are awaited together once all are resolved, so sibling
 loads share one DataLoader batch.
