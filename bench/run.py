@@ -391,6 +391,34 @@ def machine() -> dict[str, Any]:
     }
 
 
+def source_version(root: Path = RESULTS_DIR.parent.parent) -> dict[str, Any] | None:
+    """The commit of the code measured, and whether tracked files differ from it (None: not known).
+
+    Read with git from the checkout holding ``root``; results files and caches (untracked) do not
+    count as changes.
+    """
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changes = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return {"commit": commit, "changed": bool(changes)}
+
+
+def _source(version: dict[str, Any] | None) -> str:
+    if version is None:
+        return "commit not known"
+    changed = " with uncommitted changes" if version["changed"] else ""
+    return f"at commit {version['commit'][:7]}{changed}"
+
+
 def cpu_seconds() -> dict[str, float] | None:
     """The machine's CPU time so far by kind (all CPUs), from /proc/stat; None where there is none.
 
@@ -550,7 +578,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"Run {report['timestamp']} on {report['machine']['nproc']} CPUs "
         f"({report['machine']['cpu_model']}, {report['machine']['memory_gib']} GiB), "
         f"Python {report['machine']['python']}, pyoxigraph {report['machine']['packages']['pyoxigraph']}; "
-        f"`{report['command']}`",
+        f"`{report['command']}`, {_source(report.get('source'))}",
         "",
         "CPU steal (time the hypervisor gave this machine's CPUs to other guests, from /proc/stat): "
         + f"whole run {_steal(report.get('cpu'))}; "
@@ -713,6 +741,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if k not in {"child_load", "child_serve", "child_validate", "command"}
         },
         "machine": machine(),
+        "source": source_version(),
         "tiers": {},
     }
     run_start, run_cpu = time.monotonic(), cpu_seconds()
