@@ -11,6 +11,22 @@ import pytest
 from bench.run import cpu_seconds, cpu_share, markdown, source_version
 
 
+def empty_report() -> dict[str, Any]:
+    """A report of a run that measured nothing: its header alone."""
+    return {
+        "timestamp": "T",
+        "command": "python -m bench.run",
+        "machine": {
+            "nproc": 2,
+            "cpu_model": "x",
+            "memory_gib": 1,
+            "python": "3",
+            "packages": {"pyoxigraph": "0"},
+        },
+        "tiers": {},
+    }
+
+
 @pytest.mark.skipif(not Path("/proc/stat").exists(), reason="no /proc/stat on this system")
 def test_cpu_steal_is_read_from_proc_stat_as_a_share_of_the_cpus() -> None:
     start = cpu_seconds()
@@ -26,18 +42,7 @@ def test_cpu_steal_is_read_from_proc_stat_as_a_share_of_the_cpus() -> None:
 
 
 def test_a_report_without_cpu_figures_says_so() -> None:
-    report: dict[str, Any] = {
-        "timestamp": "T",
-        "command": "python -m bench.run",
-        "machine": {
-            "nproc": 2,
-            "cpu_model": "x",
-            "memory_gib": 1,
-            "python": "3",
-            "packages": {"pyoxigraph": "0"},
-        },
-        "tiers": {},
-    }
+    report = empty_report()
     first = markdown(report).splitlines()[2]
     assert first.startswith("CPU steal")
     assert "whole run not known" in first
@@ -66,19 +71,8 @@ def test_a_report_names_the_commit_it_measured(tmp_path: Path) -> None:
     outside.mkdir()
     assert source_version(outside) is None
 
-    report: dict[str, Any] = {
-        "timestamp": "T",
-        "command": "python -m bench.run",
-        "machine": {
-            "nproc": 2,
-            "cpu_model": "x",
-            "memory_gib": 1,
-            "python": "3",
-            "packages": {"pyoxigraph": "0"},
-        },
-        "tiers": {},
-        "source": {"commit": head, "changed": True},
-    }
+    report = empty_report()
+    report["source"] = {"commit": head, "changed": True}
     assert markdown(report).splitlines()[0].endswith(f"at commit {head[:7]} with uncommitted changes")
     report["source"] = None
     assert markdown(report).splitlines()[0].endswith("commit not known")
