@@ -527,10 +527,13 @@ class _Compiler:
             path = self.shapes.value(property_shape, SH.path)
             if isinstance(path, URIRef):
                 allowed.add(path)
-        listed = ", ".join(sorted(_term(p) for p in allowed))
+        # MINUS a table of the allowed predicates: Oxigraph looks each row up in it once, where
+        # NOT IN compares the row with every predicate in turn (at 1M triples 0.5-0.8 s against
+        # 0.8-1.3 s for each of the four closed shapes).
+        listed = " ".join(sorted(_term(p) for p in allowed))
         query = (
             f"SELECT DISTINCT ?this ?path ?value WHERE {{ {target} ?this ?path ?value . "
-            f"FILTER(?path NOT IN ({listed})) }}"
+            f"MINUS {{ VALUES ?path {{ {listed} }} }} }}"
         )
         self.add(base, query=query, path=None)
 
