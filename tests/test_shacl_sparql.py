@@ -11,7 +11,16 @@ import pytest
 from rdflib import Graph
 
 from bench.generate import generate
-from graph.shacl_sparql import compile_shapes, validate_store_sparql
+from graph.load import read_sources
+from graph.paths import ontology_files
+from graph.shacl_sparql import (
+    _our_constraints,
+    _results,
+    _Run,
+    _sparql_results,
+    compile_shapes,
+    validate_store_sparql,
+)
 from graph.validation import ValidationReport, candidate_store, validate_store_pyshacl
 from tests.test_shapes import BASE, CASES, EXTRA_CASES, KINDS, PREFIXES
 
@@ -50,6 +59,31 @@ def test_mutation(bundled_quads: list[ox.Quad], shape: str, edit: tuple[str, str
     assert (BASE + KINDS).count(old) == 1, shape
     report = assert_same(candidate(bundled_quads, (BASE + KINDS).replace(old, new)))
     assert any(v.message.startswith(message) for v in report.violations)
+
+
+def test_constraints_without_focus_nodes_are_skipped_and_would_find_nothing() -> None:
+    """A constraint whose focus-node subquery binds nothing is not run, and would find nothing.
+
+    The store holds the ontology and one drug with a claim that is not valid, as a write's
+    extract holds a few nodes: most constraints have no focus node there.
+    """
+    store = candidate_store(read_sources(ontology_files()).quads())
+    store.load(
+        PREFIXES
+        + """drug:x a ev:Drug ; rdfs:label "x", "y" .
+        claim:x a ev:IndicationStatement ; ev:drug drug:x ; ev:unknownProperty "z" .""",
+        format=ox.RdfFormat.TURTLE,
+    )
+    run = _Run(store, union=False)
+    constraints = _our_constraints()
+    skipped = [c for c in constraints if c.target is not None and not run.has_focus_nodes(c.target)]
+    assert 0 < len(skipped) < len(constraints)
+    for constraint in skipped:
+        assert run.results(constraint) == []
+        asked_anyway = _sparql_results if constraint.sparql_message else _results
+        assert asked_anyway(run, constraint) == [], constraint.source_shape
+    report = assert_same(store)  # and the results are pySHACL's
+    assert report.violations
 
 
 @pytest.mark.parametrize(("shape", "extra", "message"), EXTRA_CASES, ids=[c[0] for c in EXTRA_CASES])
