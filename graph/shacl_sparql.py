@@ -136,12 +136,12 @@ class CompiledConstraint:
     message: str
     path: str | None
     source_shape: str | None
+    target: str
     value_is_focus: bool = False
     sparql_message: bool = False
     judge: Callable[..., bool] | None = None
     candidates: str | None = None
     bad_values: str | None = None
-    target: str | None = None
 
 
 @dataclass
@@ -837,7 +837,7 @@ class _Run:
         return found
 
     def results(self, constraint: CompiledConstraint) -> list[tuple[Node, ValidationResult]]:
-        if constraint.target is not None and not self.has_focus_nodes(constraint.target):
+        if not self.has_focus_nodes(constraint.target):
             return []  # no focus node, no result: a write's extract skips about a fifth this way
         if constraint.sparql_message:
             return _sparql_results(self, constraint)
