@@ -1,4 +1,9 @@
-"""Finding a node from what a person types: an IRI, a label, a synonym or an identifier."""
+"""Finding a node from what a person types: an IRI, a label, a synonym or an identifier.
+
+On a store with a name index (graph.names: the embedded store) a name is looked up there and
+only the candidates' types are asked of the store; on others (a remote SPARQL server) the names
+of every node of the kinds are compared in SPARQL. Both give the same answer (tests/test_names.py).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 
 from graph.entity import Entity, describe, entities, iri_list, path_expression, solutions
+from graph.names import NameIndex
 from graph.store import Store, text
 
 
@@ -14,13 +20,24 @@ def _named(kinds: Sequence[str], key: str) -> str:
     """The pattern of a node ``?s`` of one of ``kinds`` whose IRI or a name is ``key`` (any case)."""
     literal = str(ox.Literal(key))
     return f"""VALUES ?kind {{ {iri_list(kinds)} }}
-  ?s a ?kind .
+  ?s a ?kind . FILTER(isIRI(?s))
   FILTER(STR(?s) = {literal} || EXISTS {{
     ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?name
     FILTER(LCASE(STR(?name)) = LCASE({literal})) }})"""
 
 
 _IS_A = "SELECT ?kind WHERE { VALUES ?kind { %s } %s a ?kind } LIMIT 1"
+_OF_KINDS = "SELECT DISTINCT ?s WHERE { VALUES ?s { %s } VALUES ?kind { %s } ?s a ?kind }"
+
+
+def _of_kinds(store: Store, iris: Iterable[str], kinds: Sequence[str]) -> list[str]:
+    """Those of ``iris`` that are nodes of one of ``kinds``, in IRI order (one query)."""
+    candidates = sorted(set(iris))
+    if not candidates:
+        return []
+    rows = solutions(store, _OF_KINDS % (iri_list(candidates), iri_list(kinds)), ("s",))
+    found = {text(s) for (s,) in rows if s is not None}
+    return [iri for iri in candidates if iri in found]
 
 
 def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
@@ -28,12 +45,16 @@ def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
 
     ``key`` may be the IRI, a label, a synonym, an identifier or a title (case-insensitive). An
     IRI of a node of one of ``kinds`` names that node alone, found by one index lookup; anything
-    else is compared with the names of every node of those kinds. The key is written into the
-    query as a term serialized by pyoxigraph.
+    else is looked up in the store's name index, whose candidates one query keeps to ``kinds``
+    (without an index: compared in SPARQL with the names of every node of those kinds). The key
+    is written into queries as a term serialized by pyoxigraph.
     """
     node = _as_iri(key)
     if node is not None and store.select(_IS_A % (iri_list(kinds), node)):
         return [key]
+    index = store.name_index()
+    if index is not None:
+        return _of_kinds(store, index.nodes(key), kinds)
     rows = store.select(f"SELECT ?s WHERE {{ {_named(kinds, key)} }} ORDER BY ?s")
     return list(dict.fromkeys(text(r["s"]) for r in rows))
 
@@ -44,8 +65,10 @@ def find_described(
     """The first node (in IRI order) that ``key`` names, as :func:`find_nodes` finds it, described.
 
     Returns its IRI (None: no node) and the entities of it and of every node reached from it
-    along ``paths``, as :func:`graph.entity.describe` reads them, in one query: the lookup is
-    a subquery of the describe (an IRI of a node of one of ``kinds`` is described at once).
+    along ``paths``, as :func:`graph.entity.describe` reads them, mostly in one query: an IRI
+    of a node of one of ``kinds``, or a name the name index gives one node for, is described at
+    once (the describe tells its type); a name several nodes carry takes one query more to keep
+    the first of ``kinds``. Without a name index, the lookup is a subquery of the describe.
     """
     steps = sorted({tuple(p) for p in paths if p})
     node = _as_iri(key)
@@ -53,6 +76,9 @@ def find_described(
         found = describe(store, [key], steps)
         if key in found and found[key].types.intersection(kinds):
             return key, found
+    index = store.name_index()
+    if index is not None:
+        return _described_by_name(store, index, key, kinds, steps)
     named = _named(kinds, key)
     if not steps:  # the node alone: its rows all have it as subject
         first = f"SELECT ?s WHERE {{ {named} }} ORDER BY ?s LIMIT 1"
@@ -69,6 +95,20 @@ def find_described(
     if not rows or rows[0][0] is None:
         return None, {}
     return text(rows[0][0]), entities(row[1:] for row in rows)
+
+
+def _described_by_name(
+    store: Store, index: NameIndex, key: str, kinds: Sequence[str], steps: list[tuple[str, ...]]
+) -> tuple[str | None, dict[str, Entity]]:
+    """:func:`find_described` for a name, through the store's name index."""
+    candidates = index.nodes(key)
+    if len(candidates) > 1:  # the first of the kinds; else one describe checks the type too
+        candidates = frozenset(_of_kinds(store, candidates, kinds)[:1])
+    for iri in candidates:
+        found = describe(store, [iri], steps)
+        if iri in found and found[iri].types.intersection(kinds):
+            return iri, found
+    return None, {}
 
 
 def _as_iri(key: str) -> ox.NamedNode | None:

@@ -235,6 +235,9 @@ class RemoteStore(SelectAndAsk):
     def flush(self) -> None:
         """Nothing to do: the server owns durability."""
 
+    def name_index(self) -> None:
+        """None: other processes may write to the server unseen, so names are looked up in SPARQL."""
+
     def close(self) -> None:
         """Close the pooled connections."""
         self._client.close()

@@ -20,6 +20,7 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
+from graph.names import NameIndex, named_subjects
 from graph.namespaces import PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -145,6 +146,9 @@ class Store(Protocol):
     def flush(self) -> None:
         """Make writes durable where that needs a call."""
 
+    def name_index(self) -> NameIndex | None:
+        """The index of node names, current with the store (None: look names up in SPARQL)."""
+
     def describe_backend(self) -> str:
         """A short description for /health."""
 
@@ -188,6 +192,21 @@ class EvidenceStore(SelectAndAsk):
         #: Serializes writes. Re-entrant: an authoring operation holds it from its first read
         #: to its commit, so no other write can change what it read.
         self.write_lock = threading.RLock()
+        self._names: NameIndex | None = None
+        self._names_generation = -1  # the generation self._names is current with
+        self._names_lock = threading.Lock()  # taken after write_lock, never before it
+
+    def name_index(self) -> NameIndex:
+        """The index of node names (graph.names), current with the store.
+
+        Built on first use, and again after a write that did not keep it current.
+        """
+        with self._names_lock:
+            if self._names is None or self._names_generation != self.generation:
+                generation = self.generation
+                self._names = NameIndex.build(self._store)
+                self._names_generation = generation
+            return self._names
 
     def query(
         self,
@@ -243,12 +262,22 @@ class EvidenceStore(SelectAndAsk):
             self.generation += 1
 
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
-        """Delete then insert quads in one SPARQL Update: all of it is applied, or none."""
+        """Delete then insert quads in one SPARQL Update: all of it is applied, or none.
+
+        The name index, if current, stays current: the names of the subjects whose names the
+        change writes are read again.
+        """
+        deletes, inserts = list(deletes), list(inserts)
         operations = data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts)
         if operations:
-            self.generation += 1
-            self._store.update(" ;\n".join(operations))
-            self.generation += 1
+            with self._names_lock:  # a lookup waits for the write rather than rebuild the index
+                current = self._names is not None and self._names_generation == self.generation
+                self.generation += 1
+                self._store.update(" ;\n".join(operations))
+                self.generation += 1
+                if current and self._names is not None:
+                    self._names.refresh(self._store, named_subjects([*deletes, *inserts]))
+                    self._names_generation = self.generation
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """Serialize the whole dataset (for backups and exports)."""

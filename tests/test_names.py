@@ -1,0 +1,163 @@
+"""The name index (graph.names): the same nodes as the SPARQL name lookup, kept current by writes."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from api.graphql.mutations import CONDITION, DRUG, GENE, PHENOTYPE, REFERENCE, SOURCE, SUBSTANCE
+from graph.entity import describe
+from graph.lookup import _named, find_described, find_nodes
+from graph.names import NAME_PREDICATES, NameIndex
+from graph.namespaces import EV, PREFIXES
+from graph.store import EvidenceStore, text
+
+KINDS = [DRUG, SUBSTANCE, CONDITION, GENE, PHENOTYPE, REFERENCE, SOURCE]
+LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
+ALT = ox.NamedNode(PREFIXES["skos"] + "altLabel")
+TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
+G1 = ox.NamedNode("https://example.org/graph/one")
+G2 = ox.NamedNode("https://example.org/graph/two")
+
+
+def sparql_nodes(store: EvidenceStore, key: str, kinds: tuple[str, ...]) -> list[str]:
+    """The lookup as SPARQL answers it (what a store without an index runs)."""
+    rows = store.select(f"SELECT ?s WHERE {{ {_named(kinds, key)} }} ORDER BY ?s")
+    return list(dict.fromkeys(text(r["s"]) for r in rows))
+
+
+def node(name: str) -> ox.NamedNode:
+    return ox.NamedNode("https://example.org/id/" + name)
+
+
+def drug(name: str, *labels: str, graph: ox.NamedNode = G1) -> list[ox.Quad]:
+    subject = node(name)
+    return [ox.Quad(subject, TYPE, ox.NamedNode(str(EV.Drug)), graph)] + [
+        ox.Quad(subject, LABEL, ox.Literal(label), graph) for label in labels
+    ]
+
+
+@pytest.fixture
+def store(bundled_quads: list[ox.Quad]) -> EvidenceStore:
+    evidence = EvidenceStore()
+    evidence.add_quads(bundled_quads)
+    return evidence
+
+
+def test_the_index_finds_what_sparql_finds_for_every_name_in_any_case(store: EvidenceStore) -> None:
+    names = {
+        text(r["n"])
+        for r in store.select(
+            "SELECT DISTINCT ?n WHERE { ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?n }"
+        )
+    }
+    assert len(names) > 200
+    keys = {variant for n in names for variant in (n, n.upper(), n.lower(), n.title())}
+    keys |= {"no such name", "", "azathioprine ", str(EV.Drug)}
+    found = 0
+    for kinds in KINDS:
+        for key in sorted(keys):
+            expected = sparql_nodes(store, key, kinds)
+            assert find_nodes(store, key, kinds) == expected, (key, kinds)
+            found += bool(expected)
+    assert found > 300  # the comparison is not between two empty answers
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Behçet's disease", "ΣΊΣΥΦΟΣ", "İzmir fever", "Straße", "ǅemal", "\u212a-drug", "ÆTHER", "ﬁrst"],
+)
+def test_case_folding_matches_sparql_lcase(store: EvidenceStore, label: str) -> None:
+    store.apply([], drug("unicode", label))
+    for key in {label, label.upper(), label.lower(), label.title(), label.casefold()}:
+        assert find_nodes(store, key, DRUG) == sparql_nodes(store, key, DRUG), key
+    assert find_nodes(store, label, DRUG) == [node("unicode").value]
+
+
+def test_a_name_several_nodes_carry_finds_them_all_and_describes_the_first(store: EvidenceStore) -> None:
+    store.apply([], drug("b-twin", "Twinned name") + drug("a-twin", "TWINNED NAME"))
+    condition = node("0-condition")  # first in IRI order, but not a drug
+    store.apply(
+        [],
+        [
+            ox.Quad(condition, TYPE, ox.NamedNode(str(EV.Condition)), G1),
+            ox.Quad(condition, LABEL, ox.Literal("twinned name"), G1),
+        ],
+    )
+    twins = [node("a-twin").value, node("b-twin").value]
+    assert find_nodes(store, "twinned name", DRUG) == twins == sparql_nodes(store, "twinned name", DRUG)
+    assert find_nodes(store, "twinned name", CONDITION) == [condition.value]
+    iri, found = find_described(store, "Twinned Name", DRUG)
+    assert (iri, found) == (twins[0], describe(store, [twins[0]]))
+    assert find_described(store, "twinned name", GENE) == (None, {})
+
+
+def test_blank_nodes_are_not_found_by_name(store: EvidenceStore) -> None:
+    blank = ox.BlankNode()
+    store.apply(
+        [],
+        [
+            ox.Quad(blank, TYPE, ox.NamedNode(str(EV.Drug)), G1),
+            ox.Quad(blank, LABEL, ox.Literal("Nameless"), G1),
+        ],
+    )
+    assert find_nodes(store, "nameless", DRUG) == [] == sparql_nodes(store, "nameless", DRUG)
+
+
+def test_writes_keep_the_index_current_without_rebuilding_it(store: EvidenceStore) -> None:
+    index = store.name_index()
+    store.apply([], [*drug("newdrug", "Zapthioprine"), ox.Quad(node("newdrug"), ALT, ox.Literal("ZPT"), G1)])
+    assert store.name_index() is index  # kept current, not rebuilt
+    assert find_nodes(store, "zapthioprine", DRUG) == [node("newdrug").value]
+    assert find_nodes(store, "zpt", DRUG) == [node("newdrug").value]
+
+    # renamed: the old name names nothing any more
+    store.apply(
+        [ox.Quad(node("newdrug"), LABEL, ox.Literal("Zapthioprine"), G1)],
+        [ox.Quad(node("newdrug"), LABEL, ox.Literal("Zapthiopurine"), G1)],
+    )
+    assert find_nodes(store, "zapthioprine", DRUG) == []
+    assert find_nodes(store, "ZAPTHIOPURINE", DRUG) == [node("newdrug").value]
+
+    # the same name in two graphs: deleting it from one leaves the node named
+    store.apply([], [ox.Quad(node("newdrug"), ALT, ox.Literal("ZPT"), G2)])
+    store.apply([ox.Quad(node("newdrug"), ALT, ox.Literal("ZPT"), G1)], [])
+    assert find_nodes(store, "zpt", DRUG) == [node("newdrug").value]
+    assert store.name_index() is index
+    assert index == NameIndex.build(store._store)  # what a rebuild from scratch would hold
+
+
+def test_other_writes_rebuild_the_index(store: EvidenceStore) -> None:
+    first = store.name_index()
+    store.add_quads(drug("added", "Addedrug"))
+    assert find_nodes(store, "addedrug", DRUG) == [node("added").value]
+    second = store.name_index()
+    assert second is not first
+    store.replace_graphs([G1], drug("replaced", "Replacedrug", graph=G1))
+    assert find_nodes(store, "addedrug", DRUG) == []
+    assert find_nodes(store, "replacedrug", DRUG) == [node("replaced").value]
+    staging = ox.Store()
+    staging.extend(drug("adopted", "Adoptedrug"))
+    store.adopt(staging)
+    assert find_nodes(store, "replacedrug", DRUG) == []
+    assert find_nodes(store, "adoptedrug", DRUG) == [node("adopted").value]
+
+
+def test_a_failed_write_leaves_a_correct_index(store: EvidenceStore) -> None:
+    store.name_index()
+    with pytest.raises(ValueError, match="named graphs"):
+        store.apply([], [ox.Quad(node("x"), LABEL, ox.Literal("Defaultgraphname"))])
+    assert find_nodes(store, "azathioprine", DRUG) == sparql_nodes(store, "azathioprine", DRUG)
+    assert store.name_index() == NameIndex.build(store._store)
+
+
+def test_the_index_reads_every_name_predicate(store: EvidenceStore) -> None:
+    subject = node("every-name")
+    quads = [ox.Quad(subject, TYPE, ox.NamedNode(str(EV.Drug)), G1)]
+    quads += [
+        ox.Quad(subject, ox.NamedNode(p), ox.Literal(f"name {i}"), G1) for i, p in enumerate(NAME_PREDICATES)
+    ]
+    quads.append(ox.Quad(subject, ALT, ox.NamedNode("https://example.org/an-iri-name"), G1))
+    store.apply([], quads)
+    for key in [f"NAME {i}" for i in range(len(NAME_PREDICATES))] + ["https://example.org/an-iri-name"]:
+        assert find_nodes(store, key, DRUG) == [subject.value] == sparql_nodes(store, key, DRUG), key
