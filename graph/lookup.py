@@ -49,7 +49,7 @@ def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
     (without an index: compared in SPARQL with the names of every node of those kinds). The key
     is written into queries as a term serialized by pyoxigraph.
     """
-    node = _as_iri(key)
+    node = as_iri(key)
     if node is not None and store.select(_IS_A % (iri_list(kinds), node)):
         return [key]
     index = store.name_index()
@@ -71,7 +71,7 @@ def find_described(
     the first of ``kinds``. Without a name index, the lookup is a subquery of the describe.
     """
     steps = sorted({tuple(p) for p in paths if p})
-    node = _as_iri(key)
+    node = as_iri(key)
     if node is not None:
         found = describe(store, [key], steps)
         if key in found and found[key].types.intersection(kinds):
@@ -111,12 +111,12 @@ def _described_by_name(
     return None, {}
 
 
-def _as_iri(key: str) -> ox.NamedNode | None:
+def as_iri(key: str) -> ox.NamedNode | None:
     """``key`` as an IRI if it is an absolute one.
 
-    >>> _as_iri("https://w3id.org/evidence-graph/id/drug/azathioprine") is not None
+    >>> as_iri("https://w3id.org/evidence-graph/id/drug/azathioprine") is not None
     True
-    >>> _as_iri("azathioprine") is None, _as_iri("MONDO:0004980") is None
+    >>> as_iri("azathioprine") is None, as_iri("MONDO:0004980") is None
     (True, False)
     """
     if ":" not in key or any(c.isspace() for c in key):

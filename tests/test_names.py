@@ -6,10 +6,11 @@ import pyoxigraph as ox
 import pytest
 
 from api.graphql.mutations import CONDITION, DRUG, GENE, PHENOTYPE, REFERENCE, SOURCE, SUBSTANCE
-from graph.entity import describe
+from graph.claims import MAX_NAMED, ClaimFilter, _compile, find_claims, label_order, named
+from graph.entity import describe, solutions
 from graph.lookup import _named, find_described, find_nodes
 from graph.names import NAME_PREDICATES, NameIndex
-from graph.namespaces import EV, PREFIXES
+from graph.namespaces import BASE, EV, PREFIXES
 from graph.store import EvidenceStore, text
 
 KINDS = [DRUG, SUBSTANCE, CONDITION, GENE, PHENOTYPE, REFERENCE, SOURCE]
@@ -161,3 +162,51 @@ def test_the_index_reads_every_name_predicate(store: EvidenceStore) -> None:
     store.apply([], quads)
     for key in [f"NAME {i}" for i in range(len(NAME_PREDICATES))] + ["https://example.org/an-iri-name"]:
         assert find_nodes(store, key, DRUG) == [subject.value] == sparql_nodes(store, key, DRUG), key
+
+
+def sparql_claims(store: EvidenceStore, claim_filter: ClaimFilter) -> tuple[int, list[str]]:
+    """A filter's matches with the names compared in SPARQL (what a store without an index runs)."""
+    rows = solutions(
+        store,
+        f"SELECT ?s ?label WHERE {{ {_compile(claim_filter)} OPTIONAL {{ ?s rdfs:label ?label }} }}",
+        ("s", "label"),
+    )
+    order = label_order(rows)
+    return len(order), order[:PAGE]
+
+
+PAGE = 500
+LINKS = {"drug": "ev:drug", "condition": "ev:condition", "source": "prov:wasDerivedFrom", "gene": "ev:gene"}
+
+
+def test_filters_by_name_match_what_sparql_matches(store: EvidenceStore) -> None:
+    checked = 0
+    for field, predicate in LINKS.items():
+        linked = store.select(
+            f"SELECT DISTINCT ?o ?n WHERE {{ ?c {predicate} ?o . OPTIONAL {{ ?o rdfs:label|skos:altLabel|ev:identifier|dcterms:title ?n }} }}"
+        )
+        keys = {text(r["o"]) for r in linked} | {text(r["n"]).upper() for r in linked if "n" in r}
+        keys |= {text(r["n"]) for r in linked if "n" in r} | {"no such name"}
+        for key in sorted(keys):
+            for kinds in [(), (str(EV.IndicationStatement),)]:
+                claim_filter = ClaimFilter(kinds=kinds, **{field: key})
+                page = find_claims(store, claim_filter, PAGE)
+                assert (page.total, page.iris) == sparql_claims(store, claim_filter), (field, key, kinds)
+                checked += page.total > 0
+    assert checked > 50
+    both = ClaimFilter(drug="AZATHIOPRINE", condition="atopic dermatitis", licensed=False)
+    page = find_claims(store, both, PAGE)
+    assert page.total > 0
+    assert (page.total, page.iris) == sparql_claims(store, both)
+
+
+def test_a_name_on_many_nodes_is_compared_in_sparql(store: EvidenceStore) -> None:
+    quads = []
+    for i in range(MAX_NAMED + 1):
+        quads += drug(f"many-{i}", "Common name")
+    store.apply([], quads)
+    assert named(store, "common name") is None
+    assert len(find_nodes(store, "common name", DRUG)) == MAX_NAMED + 1
+    assert named(store, "azathioprine") == [f"{BASE}id/drug/azathioprine"]
+    claim_filter = ClaimFilter(drug="common name")
+    assert find_claims(store, claim_filter, PAGE).total == sparql_claims(store, claim_filter)[0] == 0

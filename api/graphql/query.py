@@ -38,7 +38,7 @@ from api.graphql.nodes import (
 )
 from graph import claims as claim_queries
 from graph.authoring import history as authoring_history
-from graph.claims import ClaimFilter, names_match
+from graph.claims import ClaimFilter, link_named, named
 from graph.entity import solutions
 from graph.lookup import find_described
 from graph.namespaces import EV
@@ -181,29 +181,25 @@ def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
     """Counts for the statistics field (three grouped queries)."""
     store = info.context.store
     key = _key(drug, "drug")
-    drug_filter = f"?s ev:drug ?drug . {names_match('drug', '?drugKey')}" if key else ""
-    bindings = {"drugKey": ox.Literal(key)} if key else None
+    drug_filter = " ".join(link_named("ev:drug", "drug", key, named(store, key))) if key else ""
     live = "FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }"
     grades = store.select(
         f"""SELECT ?notation ?schemeName ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
               {drug_filter} ?s ev:evidenceGrade|ev:recommendationStrength ?g . {live}
               ?g skos:notation ?notation ; skos:prefLabel ?label ; skos:inScheme ?scheme .
               BIND(STRAFTER(STR(?scheme), STR(grade:)) AS ?schemeName)
-            }} GROUP BY ?notation ?schemeName ?label ORDER BY ?schemeName ?notation""",
-        bindings,
+            }} GROUP BY ?notation ?schemeName ?label ORDER BY ?schemeName ?notation"""
     )
     licensing = store.select(
         f"""SELECT ?status ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
               {drug_filter} ?s a ev:IndicationStatement ; ev:licensingStatus ?status . {live}
               ?status skos:prefLabel ?label .
-            }} GROUP BY ?status ?label ORDER BY ?status""",
-        bindings,
+            }} GROUP BY ?status ?label ORDER BY ?status"""
     )
     kinds = store.select(
         f"""SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
               {drug_filter} ?s a ?kind . ?kind rdfs:subClassOf ev:ClinicalStatement . {live}
-            }} GROUP BY ?kind ORDER BY ?kind""",
-        bindings,
+            }} GROUP BY ?kind ORDER BY ?kind"""
     )
     return ClaimCounts(
         by_grade=[
