@@ -31,6 +31,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = config
         app.state.store = store if store is not None else open_configured_store(config)
+        app.state.store.name_index()  # built now rather than by the first lookup by name
         yield
         app.state.store.flush()
 

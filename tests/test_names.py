@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from fastapi.testclient import TestClient
 
+from api.app import create_app
 from api.graphql.mutations import CONDITION, DRUG, GENE, PHENOTYPE, REFERENCE, SOURCE, SUBSTANCE
 from graph.claims import MAX_NAMED, ClaimFilter, _compile, find_claims, label_order, named
 from graph.entity import describe, solutions
@@ -210,3 +212,13 @@ def test_a_name_on_many_nodes_is_compared_in_sparql(store: EvidenceStore) -> Non
     assert named(store, "azathioprine") == [f"{BASE}id/drug/azathioprine"]
     claim_filter = ClaimFilter(drug="common name")
     assert find_claims(store, claim_filter, PAGE).total == sparql_claims(store, claim_filter)[0] == 0
+
+
+def test_the_server_builds_the_index_before_its_first_request(store: EvidenceStore) -> None:
+    assert store._names is None
+    with TestClient(create_app(store=store)) as client:
+        assert store._names is not None
+        built = store._names
+        answer = client.post("/graphql", json={"query": '{ drug(key: "AZATHIOPRINE") { iri } }'}).json()
+        assert answer == {"data": {"drug": {"iri": f"{BASE}id/drug/azathioprine"}}}
+        assert store._names is built
