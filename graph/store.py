@@ -149,6 +149,9 @@ class Store(Protocol):
     def name_index(self) -> NameIndex | None:
         """The index of node names, current with the store (None: look names up in SPARQL)."""
 
+    def graph_version(self, graph: ox.NamedNode) -> tuple[int, int] | None:
+        """A value that changes whenever ``graph`` may have changed (None: not known here)."""
+
     def describe_backend(self) -> str:
         """A short description for /health."""
 
@@ -195,6 +198,17 @@ class EvidenceStore(SelectAndAsk):
         self._names: NameIndex | None = None
         self._names_generation = -1  # the generation self._names is current with
         self._names_lock = threading.Lock()  # taken after write_lock, never before it
+        self._epoch = 0  # bumped by the writes that do not say which graphs they change
+        self._graph_writes: dict[str, int] = {}  # graph IRI -> applies that wrote to it
+
+    def graph_version(self, graph: ox.NamedNode) -> tuple[int, int]:
+        """A value that changes whenever ``graph`` may have changed.
+
+        ``apply()`` counts the graphs it writes; every other write changes all versions. Lets
+        callers keep what they read from a graph that writes to other graphs do not change (the
+        ontology, in graph.changes).
+        """
+        return (self._epoch, self._graph_writes.get(graph.value, 0))
 
     def name_index(self) -> NameIndex:
         """The index of node names (graph.names), current with the store.
@@ -248,6 +262,7 @@ class EvidenceStore(SelectAndAsk):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one transaction: all of them are written, or none."""
+        self._epoch += 1
         self.generation += 1
         self._store.extend(quads)
         self.generation += 1
@@ -257,6 +272,7 @@ class EvidenceStore(SelectAndAsk):
         operations = [f"DROP SILENT GRAPH <{g.value}>" for g in graphs]
         operations += data_blocks("INSERT", quads)
         if operations:
+            self._epoch += 1
             self.generation += 1
             self._store.update(" ;\n".join(operations))
             self.generation += 1
@@ -270,6 +286,8 @@ class EvidenceStore(SelectAndAsk):
         deletes, inserts = list(deletes), list(inserts)
         operations = data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts)
         if operations:
+            for graph in {q.graph_name.value for q in (*deletes, *inserts)}:  # type: ignore[union-attr]
+                self._graph_writes[graph] = self._graph_writes.get(graph, 0) + 1
             with self._names_lock:  # a lookup waits for the write rather than rebuild the index
                 current = self._names is not None and self._names_generation == self.generation
                 self.generation += 1
@@ -304,6 +322,7 @@ class EvidenceStore(SelectAndAsk):
         """
         if self.path is not None:
             raise ValueError("an on-disk store cannot adopt an in-memory dataset")
+        self._epoch += 1
         self.generation += 1
         self._store = dataset
         self.generation += 1
