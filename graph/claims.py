@@ -322,30 +322,59 @@ SEARCHABLE = (
 )
 
 _SEARCH = """SELECT ?s ?label ?rank WHERE {
-  VALUES ?type { %s }
+  VALUES ?type { %(types)s }
   ?s a ?type .
   ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?name .
-  FILTER(REGEX(STR(?name), %s, "i"))
-  BIND(IF(REGEX(STR(?name), %s, "i"), 0, 1) AS ?rank)
+  FILTER(REGEX(STR(?name), %(pattern)s, "i"))
+  BIND(IF(REGEX(STR(?name), %(exact)s, "i"), 0, 1) AS ?rank)
   OPTIONAL { ?s rdfs:label|dcterms:title ?label }
   FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }
 }"""
 
+# The same search starting from the names that match: each name predicate a pattern of its own
+# (Oxigraph reads an alternative path with an unbound subject about three times slower), the
+# kinds checked on the matches only.
+_SEARCH_NAMES = """SELECT ?s ?label ?rank WHERE {
+  { ?s rdfs:label ?name } UNION { ?s skos:altLabel ?name } UNION { ?s skos:prefLabel ?name }
+  UNION { ?s ev:identifier ?name } UNION { ?s dcterms:title ?name }
+  FILTER(REGEX(STR(?name), %(pattern)s, "i"))
+  FILTER EXISTS { ?s a ?type FILTER(?type IN (%(kinds)s)) }
+  BIND(IF(REGEX(STR(?name), %(exact)s, "i"), 0, 1) AS ?rank)
+  OPTIONAL { ?s rdfs:label|dcterms:title ?label }
+  FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }
+}"""
 
-def search(store: Store, value: str) -> list[str]:
+#: From this many distinct names in the store (its name index), search starts from the names.
+SEARCH_FROM_NAMES = 500
+
+
+def search(store: Store, value: str, *, from_names: bool | None = None) -> list[str]:
     """IRIs of nodes whose label, synonym, identifier or title contains ``value``.
 
     Case and accents are ignored; exact matches come first, then the rest by label.
+
+    Two queries give the same answer. One starts from the nodes of the searchable kinds and
+    reads their names; the other starts from every name that matches and keeps the nodes of
+    those kinds. The second is faster once the store holds many names (at 1M triples 250-360
+    -> 50-70 ms, at 10k 3.4-4.7 -> 1.7-2.4 ms) and slower on a small graph (the bundled one:
+    0.8-1.3 -> 1.2-1.9 ms), so it is used from :data:`SEARCH_FROM_NAMES` distinct names in the
+    store's name index, and on stores without an index (remote ones, of unknown size).
+    ``from_names`` forces one or the other.
     """
     if not any(c.isalnum() for c in value):
         return []  # punctuation alone would match everything
+    if from_names is None:
+        index = store.name_index()
+        from_names = index is None or len(index) >= SEARCH_FROM_NAMES
     pattern = search_pattern(value)
     # constant patterns, serialized by pyoxigraph: see the text filter in _compile
-    query = _SEARCH % (
-        iri_list(str(t) for t in SEARCHABLE),
-        ox.Literal(pattern),
-        ox.Literal(f"^{pattern}$"),
-    )
+    terms = {
+        "pattern": str(ox.Literal(pattern)),
+        "exact": str(ox.Literal(f"^{pattern}$")),
+        "types": iri_list(str(t) for t in SEARCHABLE),
+        "kinds": ", ".join(str(ox.NamedNode(str(t))) for t in SEARCHABLE),
+    }
+    query = (_SEARCH_NAMES if from_names else _SEARCH) % terms
     rows = solutions(store, query, ("s", "label", "rank"))
     ranks: dict[str, int] = {}  # 0 for an exact match of one of the node's names, else 1
     for s, _, rank in rows:

@@ -79,11 +79,14 @@ def test_search_gives_the_order_of_the_sparql_it_replaced(bundled_store: Store, 
             "SELECT ?s (MIN(?rank) AS ?best) (MIN(LCASE(STR(?label))) AS ?sortKey) WHERE {",
         ).rstrip()[:-1]
         + "} GROUP BY ?s ORDER BY ?best ?sortKey ?s"
-    ) % (
-        iri_list(str(t) for t in claims.SEARCHABLE),
-        ox.Literal(pattern),
-        ox.Literal(f"^{pattern}$"),
-    )
+    ) % {
+        "types": iri_list(str(t) for t in claims.SEARCHABLE),
+        "pattern": ox.Literal(pattern),
+        "exact": ox.Literal(f"^{pattern}$"),
+    }
     by_sparql = [s.value for (s,) in solutions(bundled_store, ordered, ("s",)) if isinstance(s, ox.NamedNode)]
     assert claims.search(bundled_store, value) == by_sparql
+    # both of search's queries (from the nodes of the kinds, from the names that match)
+    assert claims.search(bundled_store, value, from_names=True) == by_sparql
+    assert claims.search(bundled_store, value, from_names=False) == by_sparql
     assert by_sparql or value == "é"

@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.graphql.mutations import CONDITION, DRUG, GENE, PHENOTYPE, REFERENCE, SOURCE, SUBSTANCE
-from graph.claims import MAX_NAMED, ClaimFilter, _compile, find_claims, label_order, named
+from graph.claims import MAX_NAMED, ClaimFilter, _compile, find_claims, label_order, named, search
 from graph.entity import describe, solutions
 from graph.lookup import _named, find_described, find_nodes
 from graph.names import NAME_PREDICATES, NameIndex
@@ -222,3 +222,41 @@ def test_the_server_builds_the_index_before_its_first_request(store: EvidenceSto
         answer = client.post("/graphql", json={"query": '{ drug(key: "AZATHIOPRINE") { iri } }'}).json()
         assert answer == {"data": {"drug": {"iri": f"{BASE}id/drug/azathioprine"}}}
         assert store._names is built
+
+
+def test_both_search_queries_give_the_same_answer(store: EvidenceStore) -> None:
+    """Search starts from the names in large stores and from the kinds in small ones: same answer."""
+    odd = [
+        ox.Quad(node("twice-typed"), TYPE, ox.NamedNode(str(EV.Condition)), G1),
+        ox.Quad(node("twice-typed"), TYPE, ox.NamedNode(str(EV.PatientState)), G1),
+        ox.Quad(node("twice-typed"), LABEL, ox.Literal("Dermatitis of two kinds"), G1),
+        ox.Quad(node("twice-typed"), ALT, ox.Literal("DERMATITIS"), G1),
+        ox.Quad(node("untyped"), LABEL, ox.Literal("Untyped dermatitis"), G1),
+        ox.Quad(node("not-searchable"), TYPE, ox.NamedNode(str(EV.Grade)), G1),
+        ox.Quad(node("not-searchable"), LABEL, ox.Literal("A dermatitis grade"), G1),
+    ]
+    store.apply([], odd + drug("accented", "Behçet\u2019s déjà vu"))
+    terms = {
+        "dermatitis",
+        "aza",
+        "behcet's",
+        "deja",
+        "tpmt",
+        "a",
+        "Behçet",
+        "nudt15",
+        "grade",
+        "no such thing",
+    }
+    terms |= {text(r["n"])[:6] for r in store.select("SELECT ?n WHERE { ?s rdfs:label ?n } LIMIT 60")}
+    found = 0
+    for term in sorted(terms):
+        by_kinds = search(store, term, from_names=False)
+        assert search(store, term, from_names=True) == by_kinds, term
+        found += bool(by_kinds)
+    assert found > 20
+    dermatitis = search(store, "dermatitis")
+    assert dermatitis[0] == node("twice-typed").value  # an exact match of a name comes first
+    assert node("untyped").value not in dermatitis
+    assert node("not-searchable").value not in dermatitis
+    assert search(store, "deja") == [node("accented").value]
