@@ -126,11 +126,12 @@ def ontology_quads(store: Store) -> list[ox.Quad]:
     prefix = graph_iri("ontology/")
     graphs = [g for g in store.graphs() if g.value.startswith(prefix)]
     versions = tuple((g.value, store.graph_version(g)) for g in graphs)
-    known = None if any(v is None for _, v in versions) else _ONTOLOGY.get(store)
+    kept = all(v is not None for _, v in versions)  # a store that cannot tell reads them each time
+    known = _ONTOLOGY.get(store) if kept else None
     if known is not None and known[0] == versions:
         return known[1]
     quads = [ox.Quad(q.subject, q.predicate, q.object) for g in graphs for q in store.quads(g)]
-    if not any(v is None for _, v in versions):
+    if kept:
         _ONTOLOGY[store] = (versions, quads)
     return quads
 
