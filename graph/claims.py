@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from graph.entity import iri_list, solutions
 from graph.lookup import as_iri
+from graph.names import NAME_PATH, name_union
 from graph.namespaces import EV
 from graph.store import Store, Term, text
 
@@ -118,8 +119,7 @@ def names_match(var: str, key: str) -> str:
     pyoxigraph. What stores without a name index run; :func:`link_named` uses the index.
     """
     return (
-        f"FILTER(isIRI(?{var}) && (STR(?{var}) = {key} || EXISTS {{ ?{var} rdfs:label|skos:altLabel"
-        f"|skos:prefLabel|ev:identifier|dcterms:title ?{var}Name "
+        f"FILTER(isIRI(?{var}) && (STR(?{var}) = {key} || EXISTS {{ ?{var} {NAME_PATH} ?{var}Name "
         f"FILTER(LCASE(STR(?{var}Name)) = LCASE({key})) }}))"
     )
 
@@ -321,28 +321,26 @@ SEARCHABLE = (
     EV.SourceDocument,
 )
 
-_SEARCH = """SELECT ?s ?label ?rank WHERE {
-  VALUES ?type { %(types)s }
-  ?s a ?type .
-  ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?name .
-  FILTER(REGEX(STR(?name), %(pattern)s, "i"))
-  BIND(IF(REGEX(STR(?name), %(exact)s, "i"), 0, 1) AS ?rank)
+# what both searches do with a name and its node once found
+_SEARCH_REST = """BIND(IF(REGEX(STR(?name), %(exact)s, "i"), 0, 1) AS ?rank)
   OPTIONAL { ?s rdfs:label|dcterms:title ?label }
   FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }
 }"""
 
-# The same search starting from the names that match: each name predicate a pattern of its own
-# (Oxigraph reads an alternative path with an unbound subject about three times slower), the
-# kinds checked on the matches only.
-_SEARCH_NAMES = """SELECT ?s ?label ?rank WHERE {
-  { ?s rdfs:label ?name } UNION { ?s skos:altLabel ?name } UNION { ?s skos:prefLabel ?name }
-  UNION { ?s ev:identifier ?name } UNION { ?s dcterms:title ?name }
+_SEARCH = f"""SELECT ?s ?label ?rank WHERE {{
+  VALUES ?type {{ %(types)s }}
+  ?s a ?type .
+  ?s {NAME_PATH} ?name .
   FILTER(REGEX(STR(?name), %(pattern)s, "i"))
-  FILTER EXISTS { ?s a ?type FILTER(?type IN (%(kinds)s)) }
-  BIND(IF(REGEX(STR(?name), %(exact)s, "i"), 0, 1) AS ?rank)
-  OPTIONAL { ?s rdfs:label|dcterms:title ?label }
-  FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }
-}"""
+  {_SEARCH_REST}"""
+
+# The same search starting from the names that match (a pattern per name predicate, see
+# graph.names.name_union), the kinds checked on the matches only.
+_SEARCH_NAMES = f"""SELECT ?s ?label ?rank WHERE {{
+  {name_union("s", "name")}
+  FILTER(REGEX(STR(?name), %(pattern)s, "i"))
+  FILTER EXISTS {{ ?s a ?type FILTER(?type IN (%(kinds)s)) }}
+  {_SEARCH_REST}"""
 
 #: From this many distinct names in the store (its name index), search starts from the names.
 SEARCH_FROM_NAMES = 500

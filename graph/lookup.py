@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 import pyoxigraph as ox
 
 from graph.entity import Entity, describe, entities, iri_list, path_expression, solutions
-from graph.names import NameIndex
+from graph.names import NAME_PATH, NameIndex
 from graph.store import Store, text
 
 
@@ -22,7 +22,7 @@ def _named(kinds: Sequence[str], key: str) -> str:
     return f"""VALUES ?kind {{ {iri_list(kinds)} }}
   ?s a ?kind . FILTER(isIRI(?s))
   FILTER(STR(?s) = {literal} || EXISTS {{
-    ?s rdfs:label|skos:altLabel|skos:prefLabel|ev:identifier|dcterms:title ?name
+    ?s {NAME_PATH} ?name
     FILTER(LCASE(STR(?name)) = LCASE({literal})) }})"""
 
 

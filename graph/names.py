@@ -37,6 +37,19 @@ NAME_PREDICATES: tuple[str, ...] = (
 )
 _NAME_NODES = tuple(ox.NamedNode(p) for p in NAME_PREDICATES)
 _NAMES = frozenset(NAME_PREDICATES)
+#: The same predicates as a SPARQL alternative path (what the SPARQL lookups and search read).
+NAME_PATH = "|".join(str(n) for n in _NAME_NODES)
+
+
+def name_union(subject: str, name: str) -> str:
+    """A SPARQL ``UNION`` of one pattern per name predicate, binding ``?name`` for ``?subject``.
+
+    Oxigraph reads it about three times faster than :data:`NAME_PATH` when the subject is unbound.
+
+    >>> name_union("s", "n").count("UNION")
+    4
+    """
+    return " UNION ".join(f"{{ ?{subject} {n} ?{name} }}" for n in _NAME_NODES)
 
 
 def name_key(value: str) -> str:
