@@ -32,6 +32,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         app.state.settings = config
         app.state.store = store if store is not None else open_configured_store(config)
         app.state.store.name_index()  # built now rather than by the first lookup by name
+        app.state.store.vocabulary()  # and the vocabulary, rather than by the first page of claims
         yield
         app.state.store.flush()
 

@@ -10,13 +10,21 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
+from typing import Protocol
 
 import pyoxigraph as ox
 
 from graph.namespaces import PREFIXES, PROV
-from graph.store import Store, Term, text
+from graph.store import QueryResult, Store, Term, text
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
+
+
+class Queryable(Protocol):
+    """What describing nodes needs of a store: SPARQL queries (graph.store.Store has it)."""
+
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL query, the union of the named graphs as default graph."""
 
 
 @dataclass
@@ -164,7 +172,7 @@ def path_expression(paths: Iterable[Sequence[str]]) -> str:
     return "(" + "|".join("/".join(str(ox.NamedNode(p)) for p in path) for path in steps) + ")"
 
 
-def describe(store: Store, iris: Sequence[str], paths: Iterable[Sequence[str]] = ()) -> dict[str, Entity]:
+def describe(store: Queryable, iris: Sequence[str], paths: Iterable[Sequence[str]] = ()) -> dict[str, Entity]:
     """Every outgoing property of each IRI, in one query; unknown IRIs are absent.
 
     With ``paths`` (sequences of predicate IRIs), the same query also describes every IRI reached
@@ -177,7 +185,7 @@ def describe(store: Store, iris: Sequence[str], paths: Iterable[Sequence[str]] =
 
 
 def _described(
-    store: Store, iris: Sequence[str], paths: Iterable[Sequence[str]], condition: str
+    store: Queryable, iris: Sequence[str], paths: Iterable[Sequence[str]], condition: str
 ) -> dict[str, Entity]:
     values = iri_list(set(iris))
     steps = sorted({tuple(p) for p in paths if p})
@@ -201,7 +209,7 @@ def _described(
 
 
 def describe_projected(
-    store: Store,
+    store: Queryable,
     iris: Sequence[str],
     paths: Iterable[Sequence[str]],
     reads: frozenset[str],

@@ -238,6 +238,9 @@ class RemoteStore(SelectAndAsk):
     def name_index(self) -> None:
         """None: other processes may write to the server unseen, so names are looked up in SPARQL."""
 
+    def vocabulary(self) -> None:
+        """None: other processes may write to the server unseen, so linked nodes are read in SPARQL."""
+
     def graph_version(self, graph: ox.NamedNode) -> None:
         """None: other processes may write to the server unseen."""
 

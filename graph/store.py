@@ -16,12 +16,15 @@ import re
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from graph.names import NameIndex, named_subjects
 from graph.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from graph.vocabulary import Vocabulary
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 GraphName = ox.NamedNode | ox.BlankNode
@@ -149,6 +152,9 @@ class Store(Protocol):
     def name_index(self) -> NameIndex | None:
         """The index of node names, current with the store (None: look names up in SPARQL)."""
 
+    def vocabulary(self) -> Vocabulary | None:
+        """The vocabulary nodes, described and current with the store (None: read them in SPARQL)."""
+
     def graph_version(self, graph: ox.NamedNode) -> tuple[int, int] | None:
         """A value that changes whenever ``graph`` may have changed (None: not known here)."""
 
@@ -197,7 +203,10 @@ class EvidenceStore(SelectAndAsk):
         self.write_lock = threading.RLock()
         self._names: NameIndex | None = None
         self._names_generation = -1  # the generation self._names is current with
-        self._names_lock = threading.Lock()  # taken after write_lock, never before it
+        self._vocabulary: Vocabulary | None = None
+        self._vocabulary_generation = -1  # the generation self._vocabulary is current with
+        #: Guards both in-memory indexes; taken after write_lock, never before it.
+        self._index_lock = threading.Lock()
         self._epoch = 0  # bumped by the writes that do not say which graphs they change
         self._graph_writes: dict[str, int] = {}  # graph IRI -> applies that wrote to it
 
@@ -215,12 +224,26 @@ class EvidenceStore(SelectAndAsk):
 
         Built on first use, and again after a write that did not keep it current.
         """
-        with self._names_lock:
+        with self._index_lock:
             if self._names is None or self._names_generation != self.generation:
                 generation = self.generation
                 self._names = NameIndex.build(self._store)
                 self._names_generation = generation
             return self._names
+
+    def vocabulary(self) -> Vocabulary:
+        """The vocabulary nodes, described (graph.vocabulary), current with the store.
+
+        Built on first use, and again after a write that did not keep it current.
+        """
+        from graph.vocabulary import Vocabulary  # noqa: PLC0415 - it imports this module (via graph.entity)
+
+        with self._index_lock:
+            if self._vocabulary is None or self._vocabulary_generation != self.generation:
+                generation = self.generation
+                self._vocabulary = Vocabulary.build(self._store)
+                self._vocabulary_generation = generation
+            return self._vocabulary
 
     def query(
         self,
@@ -280,22 +303,26 @@ class EvidenceStore(SelectAndAsk):
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
         """Delete then insert quads in one SPARQL Update: all of it is applied, or none.
 
-        The name index, if current, stays current: the names of the subjects whose names the
-        change writes are read again.
+        The name index and the vocabulary, if current, stay current: the names of the subjects
+        whose names the change writes are read again, and so are the vocabulary nodes it writes.
         """
         deletes, inserts = list(deletes), list(inserts)
         operations = data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts)
         if operations:
             for graph in {q.graph_name.value for q in (*deletes, *inserts)}:  # type: ignore[union-attr]
                 self._graph_writes[graph] = self._graph_writes.get(graph, 0) + 1
-            with self._names_lock:  # a lookup waits for the write rather than rebuild the index
-                current = self._names is not None and self._names_generation == self.generation
+            with self._index_lock:  # a reader waits for the write rather than rebuild an index
+                names = self._names if self._names_generation == self.generation else None
+                vocabulary = self._vocabulary if self._vocabulary_generation == self.generation else None
                 self.generation += 1
                 self._store.update(" ;\n".join(operations))
                 self.generation += 1
-                if current and self._names is not None:
-                    self._names.refresh(self._store, named_subjects([*deletes, *inserts]))
+                if names is not None:
+                    names.refresh(self._store, named_subjects([*deletes, *inserts]))
                     self._names_generation = self.generation
+                if vocabulary is not None:
+                    vocabulary.refresh(self._store, [*deletes, *inserts])
+                    self._vocabulary_generation = self.generation
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """Serialize the whole dataset (for backups and exports)."""

@@ -10,12 +10,14 @@ import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeAlias, TypeVar
 
+import pyoxigraph as ox
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import QueryTimeoutError
 from graph.entity import Entity, describe, describe_projected, referrers
 from graph.store import Store
+from graph.vocabulary import LINK_PREDICATES
 
 #: Predicate paths (each a sequence of predicate IRIs) whose targets a load also describes.
 Paths: TypeAlias = frozenset[tuple[str, ...]]
@@ -93,17 +95,85 @@ class Context:
         reads: Mapping[tuple[str, ...], frozenset[str] | None] | None = None,
     ) -> Entities:
         self.check_deadline()
+        vocabulary = self.store.vocabulary()
+        if vocabulary is None:
+            return self.remember(iris, self._read(iris, paths, reads))
+        return self.remember(iris, self._read_with(vocabulary.entities, iris, paths, reads))
+
+    def _read(
+        self,
+        iris: Sequence[str],
+        paths: Paths,
+        reads: Mapping[tuple[str, ...], frozenset[str] | None] | None,
+    ) -> dict[str, Entity]:
+        """``iris`` and what ``paths`` reach from them, in one query (partial if ``reads`` says what)."""
+        if not iris:
+            return {}
         if reads is None:
-            return self.remember(iris, describe(self.store, iris, paths))
+            return describe(self.store, iris, paths)
         wanted = [reads.get(path) for path in [(), *paths]]
         if any(w is None for w in wanted):
-            return self.remember(iris, describe(self.store, iris, paths))
+            return describe(self.store, iris, paths)
         union = frozenset().union(*wanted)  # type: ignore[arg-type]
-        return self.remember(iris, describe_projected(self.store, iris, paths, union, self._whole))
+        return describe_projected(self.store, iris, paths, union, self._whole)
+
+    def _read_with(
+        self,
+        held: Mapping[str, Entity],
+        iris: Sequence[str],
+        paths: Paths,
+        reads: Mapping[tuple[str, ...], frozenset[str] | None] | None,
+    ) -> dict[str, Entity]:
+        """What :meth:`_read` reads, the vocabulary's nodes taken from ``held`` (graph.vocabulary).
+
+        The one-step paths along a link to the vocabulary (a claim's drug, condition, grade) are
+        followed here rather than in the query, which then describes the other nodes alone. A
+        link to a node that is not in the vocabulary (not typed as the ontology says it should
+        be) is described by a second query, so the answer is the same either way.
+        """
+        linked = {path for path in paths if len(path) == 1 and path[0] in LINK_PREDICATES}
+        others = paths - linked
+        # the query describes the roots not held, and all of them if other paths lead on from them
+        roots = list(iris) if others else [i for i in iris if i not in held]
+        root_reads = reads
+        if reads is not None and linked:
+            root_reads = {path: wanted for path, wanted in reads.items() if path not in linked}
+            on_roots = reads.get(())
+            root_reads[()] = None if on_roots is None else on_roots | {path[0] for path in linked}
+        found = self._read(roots, others, root_reads)
+        for iri in iris:
+            if iri in held:
+                found[iri] = held[iri]
+        if not linked:
+            return found
+        missing: dict[str, None] = {}
+        for iri in iris:
+            entity = found.get(iri)
+            if entity is None:
+                continue
+            for (predicate,) in linked:
+                for value in entity.properties.get(predicate, ()):
+                    if type(value) is ox.NamedNode and (target := value.value) not in found:
+                        if target in held:
+                            found[target] = held[target]
+                        else:
+                            missing[target] = None
+        if missing:
+            targets = None if reads is None else [reads.get(path) for path in linked]
+            target_reads: dict[tuple[str, ...], frozenset[str] | None] | None = (
+                None
+                if targets is None or any(t is None for t in targets)
+                else {(): frozenset().union(*targets)}  # type: ignore[arg-type]
+            )
+            found.update(self._read(list(missing), frozenset(), target_reads))
+        return found
 
     def _whole(self, iri: str) -> Entity | None:
         """The complete entity of ``iri``: how a partial entity completes itself."""
         self.check_deadline()
+        vocabulary = self.store.vocabulary()
+        if vocabulary is not None and iri in vocabulary.entities:
+            return vocabulary.entities[iri]
         return describe(self.store, [iri]).get(iri)
 
     def remember(self, iris: Sequence[str], found: dict[str, Entity]) -> Entities:
