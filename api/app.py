@@ -31,8 +31,7 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = config
         app.state.store = store if store is not None else open_configured_store(config)
-        app.state.store.name_index()  # built now rather than by the first lookup by name
-        app.state.store.vocabulary()  # and the vocabulary, rather than by the first page of claims
+        warm(app.state.store)
         yield
         app.state.store.flush()
 
@@ -51,14 +50,26 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
     return app
 
 
-def settle_heap() -> None:
+def warm(store: Store) -> None:
+    """Build the store's in-memory indexes now rather than in the first requests that need them.
+
+    The name index (graph.names) and the vocabulary (graph.vocabulary); a remote store has none.
+    """
+    store.name_index()
+    store.vocabulary()
+
+
+def settle_heap(store: Store | None = None) -> None:
     """Keep what start-up made out of every later garbage collection (a server, once, before serving).
 
-    Modules, schemas and what loading the store left live as long as the process, yet CPython's
-    full collections walk them every time; frozen (``gc.freeze``), they are skipped. Over HTTP at
-    100k triples this took the p99 of the Grade A query and of the page of 100 from 98-128 ms to
-    32-56 ms (bench/README.md, section 4). Not for a process that builds many apps (tests):
-    frozen objects are never collected.
+    Modules, schemas, what loading the store left and the store's in-memory indexes (built here
+    first, :func:`warm`) live as long as the process, yet CPython's full collections walk them
+    every time; frozen (``gc.freeze``), they are skipped. Over HTTP at 100k triples this took the
+    p99 of the Grade A query and of the page of 100 from 98-128 ms to 32-56 ms (bench/README.md,
+    section 4). Not for a process that builds many apps (tests): frozen objects are never
+    collected.
     """
+    if store is not None:
+        warm(store)
     gc.collect()
     gc.freeze()

@@ -281,7 +281,7 @@ def serve(
         _fail(f"error: cannot open the store {target}: {error}", 2)
     typer.echo(f"serving {len(evidence)} quads from {evidence.describe_backend()}")
     served = create_app(store=evidence, settings=settings)
-    settle_heap()
+    settle_heap(evidence)
     uvicorn.run(
         served,
         host=host or settings.host,

@@ -242,8 +242,9 @@ def child_serve(port: int, files: list[str]) -> None:
     token = os.environ.get(TOKEN_ENV)
     tokens = {mutation.AUTHOR: SecretStr(token)} if token else {}
     settings = Settings(graphql_timeout=600.0, api_tokens=tokens)
-    app = create_app(store=load_quads([Path(f) for f in files]), settings=settings)
-    settle_heap()  # as `evidence-graph serve` does
+    store = load_quads([Path(f) for f in files])
+    app = create_app(store=store, settings=settings)
+    settle_heap(store)  # as `evidence-graph serve` does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from api import cli
 from graph.paths import CONTENT_DIR, ONTOLOGY_DIR
+from graph.store import EvidenceStore
 
 CLI = str(Path(sys.executable).parent / "evidence-graph")
 CONTENT = str(CONTENT_DIR / "azathioprine-dermatology.ttl")
@@ -189,11 +191,23 @@ def test_export_and_load_round_trip(tmp_path: Path, output_format: str) -> None:
 
 
 def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``serve`` opens the store, builds the app and freezes the heap, then hands over to uvicorn."""
+    """``serve`` opens the store, builds the app and freezes the heap, then hands over to uvicorn.
+
+    The store's in-memory indexes are built before the freeze, so full collections skip them too.
+    """
     served: list[tuple[int, dict[str, object]]] = []
     monkeypatch.setattr(
         uvicorn, "run", lambda app, **options: served.append((gc.get_freeze_count(), options))
     )
+    built: list[tuple[str, int]] = []
+    for index in ("name_index", "vocabulary"):
+        original = getattr(EvidenceStore, index)
+
+        def recorded(self: EvidenceStore, original: Any = original, index: str = index) -> Any:
+            built.append((index, gc.get_freeze_count()))
+            return original(self)
+
+        monkeypatch.setattr(EvidenceStore, index, recorded)
     before = gc.get_freeze_count()
     try:
         result = CliRunner().invoke(cli.app, ["serve", "--port", "8765"])
@@ -203,4 +217,6 @@ def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.M
     assert len(served) == 1
     frozen, options = served[0]
     assert frozen > before
+    assert {name for name, _ in built} == {"name_index", "vocabulary"}
+    assert all(count == before for _, count in built)  # before the freeze, not by the first request
     assert options["port"] == 8765
