@@ -174,6 +174,35 @@ def test_answers_are_the_same_without_it_and_leave_it_unchanged(store: EvidenceS
     assert store.vocabulary() == Vocabulary.build(store._store)  # requests only read it
 
 
+class Vanishing(dict[str, Any]):
+    """Entities that a write in another thread removes right after a request first looks at them."""
+
+    def __contains__(self, key: object) -> bool:
+        return self.pop(key, None) is not None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.pop(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.pop(key, default)
+
+
+@pytest.mark.parametrize("name", [*NESTED, "page"])
+def test_a_node_leaving_the_vocabulary_during_a_request_is_read_in_sparql(
+    store: EvidenceStore, name: str
+) -> None:
+    """Mutations commit in a worker thread while requests read the vocabulary in the event loop."""
+    query = PAGE if name == "page" else NESTED[name]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "vocabulary", lambda: None)
+        without = answer(store, query)
+        patch.setattr(
+            store, "vocabulary", lambda: Vocabulary(Vanishing(Vocabulary.build(store._store).entities))
+        )
+        assert answer(store, query) == without
+    assert not without[1]
+
+
 def test_links_to_nodes_outside_the_vocabulary_are_read_in_sparql(store: EvidenceStore) -> None:
     """A claim whose drug is not typed ev:Drug (invalid, but answered): the same answer, one query more."""
     claims = store.select(

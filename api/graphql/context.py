@@ -130,20 +130,23 @@ class Context:
         followed here rather than in the query, which then describes the other nodes alone. A
         link to a node that is not in the vocabulary (not typed as the ontology says it should
         be) is described by a second query, so the answer is the same either way.
+
+        A write in another thread (mutations run in a worker thread) may change ``held`` while
+        this runs, so each node is looked up in it once, with ``get``: an entry seen is used, an
+        entry gone is read in SPARQL.
         """
         linked = {path for path in paths if len(path) == 1 and path[0] in LINK_PREDICATES}
         others = paths - linked
         # the query describes the roots not held, and all of them if other paths lead on from them
-        roots = list(iris) if others else [i for i in iris if i not in held]
+        held_roots = {iri: entity for iri in iris if (entity := held.get(iri)) is not None}
+        roots = list(iris) if others else [i for i in iris if i not in held_roots]
         root_reads = reads
         if reads is not None and linked:
             root_reads = {path: wanted for path, wanted in reads.items() if path not in linked}
             on_roots = reads.get(())
             root_reads[()] = None if on_roots is None else on_roots | {path[0] for path in linked}
         found = self._read(roots, others, root_reads)
-        for iri in iris:
-            if iri in held:
-                found[iri] = held[iri]
+        found.update(held_roots)
         if not linked:
             return found
         missing: dict[str, None] = {}
@@ -154,8 +157,8 @@ class Context:
             for (predicate,) in linked:
                 for value in entity.properties.get(predicate, ()):
                     if type(value) is ox.NamedNode and (target := value.value) not in found:
-                        if target in held:
-                            found[target] = held[target]
+                        if (linked_entity := held.get(target)) is not None:
+                            found[target] = linked_entity
                         else:
                             missing[target] = None
         if missing:
@@ -172,8 +175,8 @@ class Context:
         """The complete entity of ``iri``: how a partial entity completes itself."""
         self.check_deadline()
         vocabulary = self.store.vocabulary()
-        if vocabulary is not None and iri in vocabulary.entities:
-            return vocabulary.entities[iri]
+        if vocabulary is not None and (entity := vocabulary.entities.get(iri)) is not None:
+            return entity
         return describe(self.store, [iri]).get(iri)
 
     def remember(self, iris: Sequence[str], found: dict[str, Entity]) -> Entities:
