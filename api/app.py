@@ -11,13 +11,20 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
 
 from api import health, sparql
 from api.backend import open_configured_store
+from api.body_limit import BodyLimit
 from api.cache import ResponseCache
+from api.graphql.lanes import Lane, Lanes
+from api.graphql.limits import DocumentLimits
 from api.graphql.media_type import GraphQLResponseMediaType
 from api.graphql.router import graphql_route
+from api.sandbox import Sandbox
+from api.security import SecurityHeaders, cors_options
 from api.settings import Settings, get_settings
 from graph import __version__
 from graph.store import Store
@@ -29,11 +36,30 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.settings = config
-        app.state.store = store if store is not None else open_configured_store(config)
-        warm(app.state.store)
-        yield
-        app.state.store.flush()
+        state = app.state
+        state.settings = config
+        state.limits = DocumentLimits.from_settings(config)
+        state.store = store if store is not None else open_configured_store(config)
+        state.lanes = Lanes(
+            {
+                Lane.LIGHT: config.graphql_workers,
+                Lane.HEAVY: config.graphql_heavy_workers,
+                Lane.WRITE: 2,
+            }
+        )
+        state.sandbox = Sandbox(
+            workers=config.sparql_workers,
+            max_output=config.sparql_max_result,
+            max_memory=config.sparql_max_memory,
+        )
+        state.health_checks = anyio.CapacityLimiter(health.CHECKS)
+        warm(state.store)
+        try:
+            yield
+        finally:
+            state.sandbox.stop()
+            state.lanes.stop()
+            state.store.flush()
 
     app = FastAPI(
         title="Evidence Graph",
@@ -42,11 +68,16 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         "SPARQL 1.1 at /sparql.",
         lifespan=lifespan,
     )
-    app.router.routes.insert(0, graphql_route())  # first: every GraphQL request is matched at once
+    app.router.routes.insert(0, graphql_route(graphiql=config.graphiql))  # first: matched at once
     app.include_router(health.router)
     app.include_router(sparql.router)
+    # innermost first: each add_middleware wraps what is there
     app.add_middleware(GraphQLResponseMediaType)
-    app.add_middleware(ResponseCache, size=config.response_cache)  # outermost: replays final answers
+    app.add_middleware(ResponseCache, size=config.response_cache)  # replays final answers
+    if config.cors_origins:
+        app.add_middleware(CORSMiddleware, **cors_options(config.cors_origins))
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, limit=config.max_body)  # outermost: nothing reads past the cap
     return app
 
 
@@ -64,10 +95,8 @@ def settle_heap(store: Store | None = None) -> None:
 
     Modules, schemas, what loading the store left and the store's in-memory indexes (built here
     first, :func:`warm`) live as long as the process, yet CPython's full collections walk them
-    every time; frozen (``gc.freeze``), they are skipped. Over HTTP at 100k triples this took the
-    p99 of the Grade A query and of the page of 100 from 98-128 ms to 32-56 ms (bench/README.md,
-    section 4). Not for a process that builds many apps (tests): frozen objects are never
-    collected.
+    every time; frozen (``gc.freeze``), they are skipped, which keeps the slowest requests fast.
+    Not for a process that builds many apps (tests): frozen objects are never collected.
     """
     if store is not None:
         warm(store)

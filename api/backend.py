@@ -26,7 +26,7 @@ def open_configured_store(settings: Settings, path: Path | None = None) -> Store
             settings.sparql_endpoint,
             settings.sparql_update_endpoint,
             store_endpoint=settings.sparql_store_endpoint,
-            timeout=settings.sparql_timeout,
+            timeout=settings.store_timeout,
             auth=auth,
             bearer_token=settings.sparql_token.get_secret_value() if settings.sparql_token else None,
         )

@@ -26,8 +26,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.graphql import PATH
 
-#: Request bodies larger than this are not cached (nor are answers larger than this).
-MAX_BYTES = 1 << 20
+#: Request bodies larger than this are not cached (the queries apps repeat are small).
+MAX_KEY_BYTES = 16 << 10
+#: Answers larger than this are not cached.
+MAX_ANSWER_BYTES = 1 << 20
+#: All cached answers together stay under this.
+MAX_TOTAL_BYTES = 64 << 20
+#: Documents beyond this many tokens are never queries worth caching (nor worth parsing here).
+MAX_TOKENS = 5_000
 #: Response header telling a client (and the benchmark) whether the cache answered.
 CACHE_HEADER = b"x-evidence-graph-cache"
 
@@ -41,6 +47,7 @@ class ResponseCache:
         self.app = app
         self.size = size
         self._answers: OrderedDict[Key, tuple[Message, bytes]] = OrderedDict()
+        self._bytes = 0
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
@@ -102,13 +109,21 @@ class ResponseCache:
         return keep
 
     def _file(self, key: Key, start: Message, payload: bytes) -> None:
-        if start.get("status") != 200 or len(payload) > MAX_BYTES or b'"errors"' in payload:
+        if start.get("status") != 200 or len(payload) > MAX_ANSWER_BYTES or b'"errors"' in payload:
             return
         with self._lock:
+            old = self._answers.pop(key, None)
+            if old is not None:
+                self._bytes -= _size(key, old[1])
             self._answers[key] = (start, payload)
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+            self._bytes += _size(key, payload)
+            while len(self._answers) > self.size or self._bytes > MAX_TOTAL_BYTES:
+                dropped, (_, answer) = self._answers.popitem(last=False)
+                self._bytes -= _size(dropped, answer)
+
+
+def _size(key: Key, payload: bytes) -> int:
+    return len(key[2]) + len(key[3]) + len(payload)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes | None, Receive]:
@@ -124,7 +139,7 @@ async def _read_body(receive: Receive) -> tuple[bytes | None, Receive]:
         chunks.append(chunk)
         size += len(chunk)
         more = message.get("more_body", False)
-        if size > MAX_BYTES:
+        if size > MAX_KEY_BYTES:
             consumed: list[Message] = [{"type": "http.request", "body": b"".join(chunks), "more_body": more}]
             return None, _replay(consumed, receive)
     body = b"".join(chunks)
@@ -153,7 +168,7 @@ def _is_query(method: str, query_string: bytes, body: bytes, headers: dict[bytes
             return False
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
         if not isinstance(payload, dict):
             return False
@@ -163,7 +178,7 @@ def _is_query(method: str, query_string: bytes, body: bytes, headers: dict[bytes
     return _operation_type(document, operation) is OperationType.QUERY
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _operation_type(document: str, operation: str | None) -> OperationType | None:
     """The type of the operation a document runs (None when it does not parse or is ambiguous).
 
@@ -175,7 +190,7 @@ def _operation_type(document: str, operation: str | None) -> OperationType | Non
     True
     """
     try:
-        ast = get_operation_ast(parse(document), operation)
+        ast = get_operation_ast(parse(document, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_TOKENS), operation)
     except GraphQLError:
         return None
     return ast.operation if ast is not None else None

@@ -6,19 +6,24 @@ names a dataset with ``default-graph-uri`` / ``named-graph-uri``. Results are ne
 Accept header. Updates are refused: the store is written only by the loader.
 """
 
-import re
+import logging
 from collections.abc import Sequence
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
+import anyio.to_thread
 import pyoxigraph as ox
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 
-from api.deps import StoreDep
+from api.sandbox import JobError, Output, Sandbox, network_off
+from api.settings import Settings
 from graph.namespaces import PREFIXES
-from graph.remote import RemoteQueryError, StoreUnavailableError
+from graph.query_check import READ_ONLY, CheckedQuery, QueryRefusedError, QuerySyntaxError, check_query
+from graph.remote import UNAVAILABLE, RemoteQueryError, StoreUnavailableError
 from graph.store import QueryResult, Store
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["sparql"])
 
@@ -37,58 +42,10 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
-# The prologue (comments, BASE, PREFIX) that may precede the first keyword of a request.
-_PROLOGUE_ITEM = re.compile(
-    r"\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:]*:\s*<[^>]*>", re.IGNORECASE | re.ASCII
-)
-_KEYWORD = re.compile(r"[A-Za-z]+")
-
-# Strings, IRIs and comments, removed before looking for the SERVICE keyword.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
-)
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
-NO_SERVICE = (
-    "SERVICE (federated query) is refused: it would make this server send requests to other "
-    "addresses. Query the other endpoint yourself."
-)
-READ_ONLY = "This SPARQL endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD, CLEAR, ...) is refused."
-
-
 class ErrorDetail(BaseModel):
     """The body of an error response."""
 
     detail: str
-
-
-def is_update(request_text: str) -> bool:
-    r"""Whether ``request_text`` is a SPARQL Update rather than a query, by its first keyword.
-
-    >>> is_update("PREFIX ex: <http://example.org/#> # comment\nINSERT DATA { ex:a ex:b ex:c }")
-    True
-    >>> is_update("SELECT * WHERE { ?s ?p ?o }")
-    False
-    """
-    position = 0
-    while match := _PROLOGUE_ITEM.match(request_text, position):
-        position = match.end()
-    keyword = _KEYWORD.match(request_text, position)
-    return keyword is not None and keyword.group().upper() in _UPDATE_KEYWORDS
-
-
-def uses_service(query: str) -> bool:
-    """Whether a query calls SERVICE (outside strings, IRIs and comments).
-
-    >>> uses_service("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
-    True
-    >>> uses_service('SELECT * WHERE { ?service ex:SERVICE "SERVICE" } # SERVICE')
-    False
-    """
-    return _SERVICE.search(_OPAQUE.sub(" ", query)) is not None
 
 
 def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
@@ -149,42 +106,139 @@ def _graphs(iris: Sequence[str], parameter: str) -> list[ox.NamedNode]:
         raise HTTPException(400, f"Invalid IRI in {parameter}: {error}") from error
 
 
-def run_query(
-    store: Store,
+async def run_query(
+    request: Request,
     query: str | None,
     default_graph_uris: Sequence[str],
     named_graph_uris: Sequence[str],
     accept: str | None,
 ) -> Response:
-    """Answer one protocol request: check it, run it on the store, serialize as negotiated."""
+    """Answer one protocol request: check it, run it within the time limit, serialize as negotiated.
+
+    The query is checked (graph.query_check) and, on the embedded store, run in a child process
+    (api.sandbox) that is killed at ``EVIDENCE_GRAPH_SPARQL_TIMEOUT`` or when the client leaves.
+    On a SPARQL server it is checked the same way, then sent within the store's timeout.
+    """
+    settings: Settings = request.app.state.settings
+    sandbox: Sandbox = request.app.state.sandbox
+    store: Store = request.app.state.store
     if query is None or not query.strip():
         raise HTTPException(400, "Missing SPARQL query: pass it as the 'query' parameter.")
-    if is_update(query):
-        raise HTTPException(400, READ_ONLY)
-    if uses_service(query):
-        raise HTTPException(400, NO_SERVICE)
+    if len(query) > settings.sparql_max_length:
+        raise HTTPException(
+            413, f"The query is longer than this server's limit of {settings.sparql_max_length:,} characters."
+        )
     default_graph, named_graphs = None, None
     # Naming any graph replaces the whole dataset, as FROM / FROM NAMED would.
     if default_graph_uris or named_graph_uris:
         default_graph = _graphs(default_graph_uris, "default-graph-uri")
         named_graphs = _graphs(named_graph_uris, "named-graph-uri")
+    embedded = store.kind() == "embedded"
+
+    text = query
+
+    def job(output: Output) -> dict[str, Any]:
+        checked = _check(text)
+        if not embedded:
+            return {"form": checked.form}
+        result = _evaluate(store, text, default_graph, named_graphs)
+        return {"media_type": _serialize(result, accept, output)}
+
     try:
-        result = store.query(query, default_graph=default_graph, named_graphs=named_graphs)
+        answer = await sandbox.run(
+            job, timeout=settings.sparql_timeout, gone=request.is_disconnected, hold=store.quiescent
+        )
+        if embedded:
+            return _response(answer.body, answer.meta["media_type"])
+        return await _remote(store, text, default_graph, named_graphs, accept, settings.sparql_max_result)
+    except JobError as error:
+        headers = {"Retry-After": "1"} if error.status == 503 else None
+        raise HTTPException(error.status, error.detail, headers=headers) from None
+
+
+def _check(query: str) -> CheckedQuery:
+    """The checked query, or a JobError saying why it is refused.
+
+    Where the query runs with no network (api.sandbox.no_network), a syntax error is described by
+    the engine's own parser, which says exactly where and what it expected; elsewhere by the
+    checker's.
+    """
+    try:
+        return check_query(query)
+    except QuerySyntaxError as error:
+        if not network_off():
+            raise JobError(400, str(error)) from None
+        try:
+            ox.Store().query(query, prefixes=PREFIXES)
+        except SyntaxError as engine_error:
+            raise JobError(400, f"SPARQL syntax error: {engine_error}") from None
+        except (OSError, RuntimeError, ValueError, TypeError):
+            pass
+        raise JobError(
+            400, f"This endpoint accepts SPARQL 1.1 queries, and this one is not: {error}"
+        ) from None
+    except QueryRefusedError as error:
+        raise JobError(400, str(error)) from None
+
+
+def _evaluate(
+    store: Store,
+    query: str,
+    default_graph: list[ox.NamedNode] | None,
+    named_graphs: list[ox.NamedNode] | None,
+) -> QueryResult:
+    try:
+        return store.query(query, default_graph=default_graph, named_graphs=named_graphs)
     except SyntaxError as error:
-        raise HTTPException(400, f"SPARQL syntax error: {error}") from error
-    except RemoteQueryError as error:
-        raise HTTPException(400, str(error)) from error
-    except StoreUnavailableError as error:
-        raise HTTPException(503, str(error)) from error
+        raise JobError(400, f"SPARQL syntax error: {error}") from None
+    except (OSError, RuntimeError, ValueError, TypeError) as error:
+        raise JobError(400, f"The query could not be evaluated: {error}") from None
+
+
+async def _remote(
+    store: Store,
+    query: str,
+    default_graph: list[ox.NamedNode] | None,
+    named_graphs: list[ox.NamedNode] | None,
+    accept: str | None,
+    max_result: int,
+) -> Response:
+    """Run a checked query on the SPARQL server (in a thread: the call waits on the network)."""
+
+    def ask() -> tuple[bytes, str]:
+        chunks: list[bytes] = []
+        result = _evaluate_remote(store, query, default_graph, named_graphs)
+        try:
+            media_type = _serialize(result, accept, Output(chunks.append, max_result))
+        finally:
+            del result  # pyoxigraph results are dropped on the thread that made them
+        return b"".join(chunks), media_type
+
+    body, media_type = await anyio.to_thread.run_sync(ask)
+    return _response(body, media_type)
+
+
+def _evaluate_remote(
+    store: Store,
+    query: str,
+    default_graph: list[ox.NamedNode] | None,
+    named_graphs: list[ox.NamedNode] | None,
+) -> QueryResult:
     try:
-        return _serialize(result, accept)
-    finally:
-        # pyoxigraph results must be dropped on the thread that made them; an error's traceback
-        # keeps this frame alive into the event loop, so let go of them here.
-        del result
+        return _evaluate(store, query, default_graph, named_graphs)
+    except RemoteQueryError as error:
+        raise JobError(400, str(error)) from None
+    except StoreUnavailableError:
+        logger.warning("/sparql: the store is unavailable", exc_info=True)
+        raise JobError(503, UNAVAILABLE) from None
 
 
-def _serialize(result: QueryResult, accept: str | None) -> Response:
+def _response(body: bytes, media_type: str) -> Response:
+    return Response(content=body, media_type=media_type, headers={"Vary": "Accept"})
+
+
+def _serialize(result: QueryResult, accept: str | None, output: Output) -> str:
+    """Write ``result`` to ``output`` in the media type ``accept`` prefers; that media type."""
     try:
         if isinstance(result, ox.QueryTriples | list):
             media_type = negotiate(accept, list(GRAPH_FORMATS))
@@ -192,26 +246,27 @@ def _serialize(result: QueryResult, accept: str | None) -> Response:
                 raise _not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_FORMATS)
             rdf_format = GRAPH_FORMATS[media_type]
             prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-            body = ox.serialize(result, format=rdf_format, prefixes=prefixes)
+            ox.serialize(result, output, format=rdf_format, prefixes=prefixes)
         else:
             media_type = negotiate(accept, list(RESULTS_FORMATS))
             if media_type is None:
                 raise _not_acceptable("SELECT and ASK", RESULTS_FORMATS)
-            body = result.serialize(format=RESULTS_FORMATS[media_type])
+            result.serialize(output, format=RESULTS_FORMATS[media_type])
+    except OSError as error:
+        if output.too_large is not None:
+            raise output.too_large from None
+        raise JobError(400, f"The query could not be evaluated: {error}") from None
     finally:
-        del result  # as in run_query: this frame may outlive the request thread
-    return Response(content=body or b"", media_type=media_type, headers={"Vary": "Accept"})
+        # pyoxigraph results must be dropped on the thread that made them; an error's traceback
+        # keeps this frame alive into the event loop, so let go of them here.
+        del result
+    return media_type
 
 
-def _not_acceptable(kinds: str, formats: dict[str, Any]) -> HTTPException:
-    return HTTPException(
+def _not_acceptable(kinds: str, formats: dict[str, Any]) -> JobError:
+    return JobError(
         406, f"{kinds} queries cannot answer in the requested media type; acceptable: {', '.join(formats)}."
     )
-
-
-async def request_body(request: Request) -> bytes:
-    """The raw request body, read on the event loop so the route itself can run in a thread."""
-    return await request.body()
 
 
 _DESCRIPTION = """\
@@ -255,9 +310,8 @@ NamedGraphUris = Annotated[list[str], Query(alias="named-graph-uri", description
     response_class=Response,
     responses=_RESPONSES,
 )
-def sparql_get(
+async def sparql_get(
     *,
-    store: StoreDep,
     request: Request,
     query: Annotated[str | None, Query(description=_QUERY_DOC)] = None,
     default_graph_uri: DefaultGraphUris = [],  # noqa: B006 - FastAPI copies defaults per request
@@ -267,7 +321,7 @@ def sparql_get(
     """Run a query passed in the URL."""
     if "update" in request.query_params:
         raise HTTPException(400, READ_ONLY)
-    return run_query(store, query, default_graph_uri, named_graph_uri, accept)
+    return await run_query(request, query, default_graph_uri, named_graph_uri, accept)
 
 
 _POST_BODY: dict[str, Any] = {
@@ -309,10 +363,9 @@ _POST_BODY: dict[str, Any] = {
     responses={**_RESPONSES, 415: {"model": ErrorDetail, "description": "Unsupported request body type."}},
     openapi_extra=_POST_BODY,
 )
-def sparql_post(
+async def sparql_post(
     *,
-    store: StoreDep,
-    body: Annotated[bytes, Depends(request_body)],
+    request: Request,
     default_graph_uri: DefaultGraphUris = [],  # noqa: B006 - FastAPI copies defaults per request
     named_graph_uri: NamedGraphUris = [],  # noqa: B006
     content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
@@ -320,6 +373,7 @@ def sparql_post(
 ) -> Response:
     """Run a query sent as a form or as the request body."""
     media_type = (content_type or "").partition(";")[0].strip().lower()
+    body = await request.body()
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -327,14 +381,14 @@ def sparql_post(
     if media_type == "application/sparql-update":
         raise HTTPException(400, READ_ONLY)
     if media_type == "application/sparql-query":
-        return run_query(store, text, default_graph_uri, named_graph_uri, accept)
+        return await run_query(request, text, default_graph_uri, named_graph_uri, accept)
     if media_type == "application/x-www-form-urlencoded":
         form = parse_qs(text, keep_blank_values=True)
         if "update" in form:
             raise HTTPException(400, READ_ONLY)
         query = form.get("query", [None])[0]
-        return run_query(
-            store, query, form.get("default-graph-uri", []), form.get("named-graph-uri", []), accept
+        return await run_query(
+            request, query, form.get("default-graph-uri", []), form.get("named-graph-uri", []), accept
         )
     raise HTTPException(
         415,

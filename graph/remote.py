@@ -6,7 +6,8 @@ nothing), whole graphs read through the Graph Store Protocol when one is configu
 must answer queries without ``GRAPH`` on the union of its named graphs (``oxigraph serve
 --union-default-graph``; Fuseki ``tdb2:unionDefaultGraph true``; GraphDB and Virtuoso do so by
 default). Reads are retried with backoff; writes are never retried (a write whose answer was lost
-may have been applied).
+may have been applied). ``timeout`` bounds each operation as a whole, retries included: a server
+that does not answer (down, or hung) costs a caller at most that long.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 import httpx
@@ -34,7 +36,15 @@ _SYNTAX_CHECK = ox.Store()
 
 
 class StoreUnavailableError(EvidenceGraphError):
-    """The SPARQL server cannot be reached, or did not answer within the timeout."""
+    """The SPARQL server cannot be reached, or did not answer within the timeout.
+
+    Its message names the server and the cause, for the logs; clients are told
+    :data:`UNAVAILABLE` instead.
+    """
+
+
+#: What a client is told when the store is unavailable (nothing about where or why).
+UNAVAILABLE = "The store is unavailable; try again shortly."
 
 
 class RemoteQueryError(EvidenceGraphError):
@@ -66,6 +76,7 @@ class RemoteStore(SelectAndAsk):
         self.update_endpoint = update_endpoint or query_endpoint
         self.store_endpoint = store_endpoint
         self.retries = retries
+        self.timeout = timeout
         headers = {"Authorization": f"Bearer {bearer_token}"} if bearer_token else {}
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout),
@@ -80,24 +91,39 @@ class RemoteStore(SelectAndAsk):
         self.write_lock = threading.RLock()
 
     def describe_backend(self) -> str:
-        """What /health says the store is."""
+        """What the command line says the store is (names the server)."""
         return f"sparql ({self.query_endpoint})"
+
+    def kind(self) -> str:
+        """``sparql``."""
+        return "sparql"
+
+    def counts(self) -> tuple[int, int]:
+        """The number of quads and of named graphs on the server."""
+        return len(self), len(self.graphs())
+
+    def quiescent(self) -> AbstractContextManager[None]:
+        """Nothing to hold: the server applies each write atomically."""
+        return nullcontext()
 
     # --- transport --------------------------------------------------------------------------
 
     def _post(self, url: str, *, retry: bool, **kwargs: object) -> httpx.Response:
+        """POST to the server within ``self.timeout`` in all; reads are retried while time is left."""
+        deadline = time.monotonic() + self.timeout
         attempts = self.retries + 1 if retry else 1
         for attempt in range(attempts):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
             try:
-                response = self._client.post(url, **kwargs)  # type: ignore[arg-type]
+                response = self._client.post(url, timeout=left, **kwargs)  # type: ignore[arg-type]
             except httpx.TransportError as error:
-                if attempt + 1 < attempts:
-                    time.sleep(0.05 * 2**attempt)
+                if attempt + 1 < attempts and self._pause(attempt, deadline):
                     continue
                 message = f"the SPARQL server at {url} does not answer: {error}"
                 raise StoreUnavailableError(message) from None
-            if response.status_code >= 500 and attempt + 1 < attempts:
-                time.sleep(0.05 * 2**attempt)
+            if response.status_code >= 500 and attempt + 1 < attempts and self._pause(attempt, deadline):
                 continue
             if response.status_code >= 500:
                 raise StoreUnavailableError(f"the SPARQL server at {url} failed: {response.status_code}")
@@ -106,7 +132,16 @@ class RemoteStore(SelectAndAsk):
                     f"the SPARQL server refused the request: {response.text.strip()[:500]}"
                 )
             return response
-        raise AssertionError("unreachable")
+        raise StoreUnavailableError(f"the SPARQL server at {url} did not answer within {self.timeout:g} s")
+
+    @staticmethod
+    def _pause(attempt: int, deadline: float) -> bool:
+        """Back off before another attempt, if that leaves time for one (in a worker thread)."""
+        pause = 0.05 * 2**attempt
+        if time.monotonic() + pause >= deadline:
+            return False
+        time.sleep(pause)
+        return True
 
     def _update(self, operations: Sequence[str]) -> None:
         if not operations:
@@ -155,9 +190,12 @@ class RemoteStore(SelectAndAsk):
             },
         )
         kind = response.headers.get("content-type", "").split(";")[0].strip()
-        if kind == N_TRIPLES:
-            return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
-        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        try:
+            if kind == N_TRIPLES:
+                return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as error:
+            raise StoreUnavailableError(f"the SPARQL server sent an answer that cannot be read: {error}") from None
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Every quad in the named graphs, or in one of them.
@@ -168,7 +206,10 @@ class RemoteStore(SelectAndAsk):
             self.query_count += 1
             try:
                 response = self._client.get(
-                    self.store_endpoint, params={"graph": graph.value}, headers={"Accept": N_TRIPLES}
+                    self.store_endpoint,
+                    params={"graph": graph.value},
+                    headers={"Accept": N_TRIPLES},
+                    timeout=self.timeout,
                 )
             except httpx.TransportError as error:
                 raise StoreUnavailableError(f"the SPARQL server does not answer: {error}") from None
@@ -176,7 +217,10 @@ class RemoteStore(SelectAndAsk):
                 return iter([])
             if response.status_code >= 400:
                 raise RemoteQueryError(f"the graph store refused the request: {response.status_code}")
-            parsed = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+            try:
+                parsed = list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+            except SyntaxError as error:
+                raise StoreUnavailableError(f"the graph store sent a graph that cannot be read: {error}") from None
             return iter([ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed])
         if graph is not None:
             rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -159,7 +160,16 @@ class Store(Protocol):
         """A value that changes whenever ``graph`` may have changed (None: not known here)."""
 
     def describe_backend(self) -> str:
-        """A short description for /health."""
+        """A short description for logs and the command line (it may name the server)."""
+
+    def kind(self) -> str:
+        """What kind of store this is, safe to tell anyone: ``embedded`` or ``sparql``."""
+
+    def counts(self) -> tuple[int, int]:
+        """The number of quads and of named graphs."""
+
+    def quiescent(self) -> AbstractContextManager[None]:
+        """Hold off this process's writes for a moment (while a query process is forked)."""
 
 
 class SelectAndAsk:
@@ -209,6 +219,9 @@ class EvidenceStore(SelectAndAsk):
         self._index_lock = threading.Lock()
         self._epoch = 0  # bumped by the writes that do not say which graphs they change
         self._graph_writes: dict[str, int] = {}  # graph IRI -> applies that wrote to it
+        #: Held while Oxigraph applies a write, so a forked query process never starts mid-write.
+        self._commit_lock = threading.Lock()
+        self._counts: tuple[int, tuple[int, int]] | None = None  # (generation, counts)
 
     def graph_version(self, graph: ox.NamedNode) -> tuple[int, int]:
         """A value that changes whenever ``graph`` may have changed.
@@ -287,7 +300,8 @@ class EvidenceStore(SelectAndAsk):
         """Add quads in one transaction: all of them are written, or none."""
         self._epoch += 1
         self.generation += 1
-        self._store.extend(quads)
+        with self._commit_lock:
+            self._store.extend(quads)
         self.generation += 1
 
     def replace_graphs(self, graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> None:
@@ -297,7 +311,8 @@ class EvidenceStore(SelectAndAsk):
         if operations:
             self._epoch += 1
             self.generation += 1
-            self._store.update(" ;\n".join(operations))
+            with self._commit_lock:
+                self._store.update(" ;\n".join(operations))
             self.generation += 1
 
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
@@ -315,7 +330,8 @@ class EvidenceStore(SelectAndAsk):
                 names = self._names if self._names_generation == self.generation else None
                 vocabulary = self._vocabulary if self._vocabulary_generation == self.generation else None
                 self.generation += 1
-                self._store.update(" ;\n".join(operations))
+                with self._commit_lock:
+                    self._store.update(" ;\n".join(operations))
                 self.generation += 1
                 if names is not None:
                     names.refresh(self._store, named_subjects([*deletes, *inserts]))
@@ -351,12 +367,39 @@ class EvidenceStore(SelectAndAsk):
             raise ValueError("an on-disk store cannot adopt an in-memory dataset")
         self._epoch += 1
         self.generation += 1
-        self._store = dataset
+        with self._commit_lock:
+            self._store = dataset
         self.generation += 1
 
     def describe_backend(self) -> str:
-        """What /health says the store is."""
+        """What the command line says the store is."""
         return "oxigraph (on disk)" if self.path else "oxigraph (in memory)"
+
+    def kind(self) -> str:
+        """``embedded``."""
+        return "embedded"
+
+    def counts(self) -> tuple[int, int]:
+        """The number of quads and of named graphs, counted once per write generation.
+
+        Counting the quads walks them all (about 0.1 s per million), so /health reads it from here.
+        """
+        generation, cached = self.generation, self._counts
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        counted = (len(self._store), len(self.graphs()))
+        self._counts = (generation, counted)
+        return counted
+
+    @contextmanager
+    def quiescent(self) -> Iterator[None]:
+        """No write of this process is being applied while the block runs.
+
+        Forking a query process (api.query_process) inside it gives the child a copy of the
+        store that no half-applied write left inconsistent.
+        """
+        with self._commit_lock:
+            yield
 
     def flush(self) -> None:
         """Make sure everything written is on disk (no-op in memory)."""

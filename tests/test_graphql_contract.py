@@ -18,6 +18,7 @@ from graph.load import load_sources
 from graph.namespaces import EV
 from graph.paths import PROJECT_ROOT, ontology_files, shapes_files
 from graph.store import EvidenceStore, Store
+from tests.conftest import ROOMY
 
 SDL_FILE = PROJECT_ROOT / "api" / "schema.graphql"
 
@@ -159,8 +160,8 @@ def test_round_trips_are_bounded_by_depth_not_by_results(bundled_quads: list[Any
     )
     load_sources(large, [extra])
     with (
-        TestClient(create_app(store=small)) as small_client,
-        TestClient(create_app(store=large)) as large_client,
+        TestClient(create_app(store=small, settings=ROOMY)) as small_client,
+        TestClient(create_app(store=large, settings=ROOMY)) as large_client,
     ):
         small_trips = _round_trips(small, small_client, DEEP)
         large_trips = _round_trips(large, large_client, DEEP)

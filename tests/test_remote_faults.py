@@ -77,7 +77,7 @@ def test_serve_refuses_to_start_on_an_unreachable_store(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVIDENCE_GRAPH_")}
     env["EVIDENCE_GRAPH_SPARQL_ENDPOINT"] = f"http://127.0.0.1:{port}/query"
-    env["EVIDENCE_GRAPH_SPARQL_TIMEOUT"] = "1"
+    env["EVIDENCE_GRAPH_STORE_TIMEOUT"] = "1"
     result = subprocess.run(
         [CLI, "serve", "--port", str(free_port())],
         capture_output=True,

@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info as StrawberryInfo
 
 from api.graphql.errors import QueryTimeoutError
+from api.graphql.limits import DocumentLimits
 from graph.entity import Entity, describe, describe_projected, referrers
 from graph.store import Store
 from graph.vocabulary import LINK_PREDICATES
@@ -37,9 +38,19 @@ class Context:
     reads what its selection reaches, one query per level) or by a batched load.
     """
 
-    def __init__(self, store: Store, timeout: float, author: str | None = None, refusal: str = "") -> None:
+    def __init__(
+        self,
+        store: Store,
+        timeout: float,
+        author: str | None = None,
+        refusal: str = "",
+        limits: DocumentLimits | None = None,
+    ) -> None:
         self.store = store
         self.timeout = timeout
+        #: What a document may ask (api.graphql.limits), checked before it is validated; None
+        #: for callers in this process that need no limits (the HTTP view always sets them).
+        self.limits = limits
         #: The authenticated author (from the bearer token), None for anonymous readers.
         self.author = author
         #: What to tell an anonymous client that tries to write.

@@ -1,8 +1,9 @@
 """``application/graphql-response+json`` for clients that ask for it (GraphQL over HTTP spec).
 
-With that media type, a request error (a document that does not parse or validate, so no field
-ran: no error has a ``path``) is answered with status 400; field errors keep 200. A plain ASGI
-middleware: requests that do not ask for the media type pass through untouched.
+With that media type, a request error (a document that does not parse, validate or fit the
+limits, or variables that do not fit their types: no field ran, so no error has a ``path``) is
+answered with status 400 and no ``data`` member, as the spec requires; field errors keep 200.
+A plain ASGI middleware: requests that do not ask for the media type pass through untouched.
 """
 
 import json
@@ -64,26 +65,32 @@ class GraphQLResponseMediaType:
             elif message["type"] == "http.response.body":
                 body.extend(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await send(_relabel(start, bytes(body)))
-                    await send({"type": "http.response.body", "body": bytes(body)})
+                    relabelled, payload = _relabel(start, bytes(body))
+                    await send(relabelled)
+                    await send({"type": "http.response.body", "body": payload})
             else:
                 await send(message)
 
         await self.app(scope, receive, capture)
 
 
-def _relabel(start: Message, body: bytes) -> Message:
+def _relabel(start: Message, body: bytes) -> tuple[Message, bytes]:
+    """The answer's start and body as the GraphQL response media type gives them."""
     headers = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-type", b"content-length")]
     content_type = dict(start["headers"]).get(b"content-type", b"")
     if not content_type.startswith(b"application/json"):
-        return start
+        return start, body
     status = start["status"]
     try:
         payload = json.loads(body or b"{}")
     except ValueError:
-        return start
+        return start, body
+    if not isinstance(payload, dict):
+        return start, body
     errors = payload.get("errors") or []
     if errors and payload.get("data") is None and all("path" not in e for e in errors):
         status = 400
+        payload.pop("data", None)
+        body = json.dumps(payload, separators=(",", ":")).encode()
     headers += [(b"content-type", GRAPHQL_RESPONSE.encode()), (b"content-length", str(len(body)).encode())]
-    return {"type": "http.response.start", "status": status, "headers": headers}
+    return {"type": "http.response.start", "status": status, "headers": headers}, body

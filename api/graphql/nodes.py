@@ -33,6 +33,7 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from api.graphql.context import Context, Entities, Info, ReferrersKey
+from api.graphql.paging import DEFAULT_PAGE, MAX_PAGE
 from api.graphql.descriptions import describe
 from api.graphql.enums import (
     ClaimKind,
@@ -57,9 +58,6 @@ SKOS = PREFIXES["skos"]
 DCTERMS = PREFIXES["dcterms"]
 PROV_NS = str(PROV)
 BIBO_NS = str(BIBO)
-
-DEFAULT_PAGE = 50
-MAX_PAGE = 500
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -1,4 +1,4 @@
-"""The GraphQL schema, its limits (depth, page size, time) and its error codes."""
+"""The GraphQL schema, its limits (api.graphql.limits) and its error codes."""
 
 from __future__ import annotations
 
@@ -6,35 +6,33 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, specified_rules
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+import logging
+
+from graphql import GraphQLError, GraphQLSyntaxError, specified_rules
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.graphql.context import Context
 from api.graphql.errors import ApiError
 from api.graphql.executor import LeanExecutor
+from api.graphql.limits import DocumentLimits, measure, parse_document
 from api.graphql.mutations import Mutation
 from api.graphql.nodes import NODE_TYPES
 from api.graphql.query import Query
-from graph.remote import StoreUnavailableError
+from graph.remote import UNAVAILABLE, StoreUnavailableError
 
-MAX_DEPTH = 10
-MAX_ALIASES = 30
+logger = logging.getLogger(__name__)
+DEFAULT_LIMITS = DocumentLimits()
 
 
 class ErrorCodes(SchemaExtension):
     """Give every error an ``extensions.code``; hide internal errors' details from clients.
 
-    Our own errors carry their code; GraphQL validation errors become GRAPHQL_VALIDATION_FAILED
-    (QUERY_TOO_COMPLEX for the depth and alias limits); anything unexpected is reported as
+    Our own errors carry their code; a document that does not parse is GRAPHQL_PARSE_FAILED,
+    one that does not validate GRAPHQL_VALIDATION_FAILED; variable values that do not fit their
+    types are BAD_USER_INPUT with graphql-core's message; an unavailable store is
+    STORE_UNAVAILABLE, told without where or why (that goes to the log); anything unexpected is
     INTERNAL_SERVER_ERROR with a generic message, never a stack trace.
     """
 
@@ -52,8 +50,9 @@ def _coded(error: GraphQLError) -> GraphQLError:
         return error
     original = error.original_error
     if isinstance(original, StoreUnavailableError):
+        logger.warning("GraphQL: %s", original)
         return GraphQLError(
-            f"The store is unavailable: {original}",
+            UNAVAILABLE,
             error.nodes,
             error.source,
             error.positions,
@@ -72,10 +71,17 @@ def _coded(error: GraphQLError) -> GraphQLError:
             extensions=original.extensions,
         )
     if original is None:
-        limit = "exceeds maximum operation depth" in error.message or "aliases" in error.message
-        code = "QUERY_TOO_COMPLEX" if limit else "GRAPHQL_VALIDATION_FAILED"
+        code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
         return GraphQLError(
             error.message, error.nodes, error.source, error.positions, error.path, extensions={"code": code}
+        )
+    if _bad_variables(error):
+        return GraphQLError(
+            error.message,
+            error.nodes,
+            error.source,
+            error.positions,
+            extensions={"code": "BAD_USER_INPUT"},
         )
     return GraphQLError(
         "Internal error: the request could not be answered.",
@@ -85,6 +91,11 @@ def _coded(error: GraphQLError) -> GraphQLError:
         error.path,
         extensions={"code": "INTERNAL_SERVER_ERROR"},
     )
+
+
+def _bad_variables(error: GraphQLError) -> bool:
+    """Whether an error was raised while the variables were coerced to their types (no field ran)."""
+    return error.path is None and isinstance(error.original_error, GraphQLError | ValueError | TypeError)
 
 
 class EvidenceSchema(strawberry.Schema):
@@ -109,9 +120,18 @@ class EvidenceSchema(strawberry.Schema):
     ) -> ExecutionResult:
         """Run a request: on the lean executor if it answers, else the standard way.
 
-        A :class:`Context` given is closed once the answer is made (see :meth:`Context.close`).
+        The document is first checked against the limits of the :class:`Context` given (none
+        when it has none), or the defaults for any other context. A :class:`Context` given is
+        closed once the answer is made (see :meth:`Context.close`).
         """
         try:
+            limits = context_value.limits if isinstance(context_value, Context) else DEFAULT_LIMITS
+            if isinstance(query, str) and limits is not None:
+                try:
+                    document = parse_document(query, limits)
+                    measure(self._schema, document, operation_name, variable_values, limits)
+                except ApiError as error:
+                    return ExecutionResult(data=None, errors=[error])
             if self.lean is not None and operation_extensions is None:
                 allowed = None if allowed_operation_types is None else frozenset(allowed_operation_types)
                 result = await self.lean.execute(
@@ -137,17 +157,14 @@ class EvidenceSchema(strawberry.Schema):
     ) -> None:
         """Log the errors that are not ours on purpose (ApiError) nor GraphQL validation errors."""
         unexpected = [
-            e for e in errors if e.original_error is not None and not isinstance(e.original_error, ApiError)
+            e
+            for e in errors
+            if e.original_error is not None
+            and not isinstance(e.original_error, ApiError | StoreUnavailableError)
+            and not _bad_variables(e)
         ]
         super().process_errors(unexpected, execution_context)
 
-
-#: The depth and alias limits as validation rules, made once: ValidationCache keys its cache on
-#: the rule classes, and the limiter extensions make new classes each time they are built.
-LIMITS = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
 
 schema = EvidenceSchema(
     query=Query,
@@ -156,9 +173,8 @@ schema = EvidenceSchema(
     extensions=[
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
-        lambda: AddValidationRules(LIMITS),
         ErrorCodes,
     ],
 )
 if LeanExecutor.available():
-    schema.lean = LeanExecutor(schema._schema, (*specified_rules, *LIMITS), strawberry_schema=schema)
+    schema.lean = LeanExecutor(schema._schema, tuple(specified_rules), strawberry_schema=schema)
