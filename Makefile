@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format schema validate stats bench bench-quick clean
+.PHONY: help install run test fuzz lint format schema validate stats bench bench-quick clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ run: install ## Serve the API with the bundled content at http://127.0.0.1:8000 
 
 test: install ## Run every test (unit, doctest, CLI, HTTP)
 	$(PY) -m pytest
+
+fuzz: install ## Thousands of generated GraphQL and HTTP requests against the API: no 5xx, no internal error
+	EVIDENCE_GRAPH_FUZZ_EXAMPLES=$${EVIDENCE_GRAPH_FUZZ_EXAMPLES:-3000} $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
 
 lint: install ## ruff (lint + format check) and mypy --strict
 	$(VENV)/bin/ruff check .

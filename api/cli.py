@@ -287,6 +287,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        timeout_graceful_shutdown=settings.shutdown_timeout,
     )
 
 

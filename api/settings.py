@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     graphql_max_directives: int = Field(50, ge=0)
     #: Most nodes an answer may hold: each list's page size (``first``, 50 if not given)
     #: multiplied down the query and summed, as GitHub's node limit.
-    graphql_max_nodes: int = Field(5_000, ge=1)
+    graphql_max_nodes: int = Field(10_000, ge=1)
     #: Operations whose node estimate is above this run in the heavy lane.
     graphql_heavy_nodes: int = Field(1_000, ge=1)
     #: GraphQL operations running at once (others wait for a slot within their timeout).

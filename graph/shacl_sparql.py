@@ -54,6 +54,7 @@ _VALUE_CONSTRAINTS = {
     SH["in"],
     SH.pattern,
     SH.minLength,
+    SH.maxLength,
     SH.minInclusive,
     SH.maxInclusive,
     SH.node,
@@ -106,7 +107,7 @@ _STRING_LIKE = (
     "&& (DATATYPE({v}) = <http://www.w3.org/2001/XMLSchema#string> || LANG({v}) != '')))"
 )
 #: Value constraints that pySHACL decides with rdflib or Python's re: judged in Python (``judge``).
-_JUDGED = {SH.datatype, SH.pattern, SH.minLength, SH.minInclusive, SH.maxInclusive}
+_JUDGED = {SH.datatype, SH.pattern, SH.minLength, SH.maxLength, SH.minInclusive, SH.maxInclusive}
 _MAX_NESTING = 8
 #: Annotation on a SPARQL constraint: evaluate once and join with the focus nodes (shapes/).
 _EVALUATE_AS_JOIN = URIRef("https://w3id.org/evidence-graph/shapes#evaluateAsJoin")
@@ -122,7 +123,7 @@ class CompiledConstraint:
     Rows bind ``?this`` (the focus node) and, depending on the constraint, ``?value`` and
     ``?path``. ``value_is_focus`` marks node-level constraints, whose value is the focus node.
     ``judge`` marks a check that pySHACL leaves to rdflib or Python's ``re`` (``sh:datatype``,
-    ``sh:pattern``, ``sh:minLength``, ``sh:minInclusive``, ``sh:lessThanOrEquals``): ``query``
+    ``sh:pattern``, ``sh:minLength``, ``sh:maxLength``, ``sh:minInclusive``, ``sh:lessThanOrEquals``): ``query``
     finds the values SPARQL can decide alone (blank nodes, IRIs, other datatypes), ``candidates``
     the distinct values (for ``sh:lessThanOrEquals``, pairs) to judge, and ``bad_values`` (a
     template for a VALUES block) the focus nodes of those judged bad.
@@ -255,6 +256,13 @@ class _Compiler:
                 if length == 0
                 else f"(isBlank({v}) || ({string_like} && STRLEN(STR({v})) < {length}))"
             )
+        if parameter == SH.maxLength:
+            if nested:
+                raise NotImplementedError("sh:maxLength inside a nested shape")
+            # Strings and IRIs here; other literals are judged on rdflib's lexical form (_too_long).
+            length = _integer_literal(value)
+            string_like = _STRING_LIKE.format(v=v)
+            return f"(isBlank({v}) || ({string_like} && STRLEN(STR({v})) > {length}))"
         if parameter in (SH.minInclusive, SH.maxInclusive):
             if nested:
                 raise NotImplementedError(f"{shorten(str(parameter))} inside a nested shape")
@@ -485,10 +493,9 @@ class _Compiler:
                 str(value), (re.IGNORECASE if "i" in flags else 0) | (re.MULTILINE if "m" in flags else 0)
             )
             return partial(_mismatch, regex), "!isBlank(?value)"
-        if parameter == SH.minLength:
-            return partial(
-                _too_short, _integer_literal(value)
-            ), f"isLiteral(?value) && !{_STRING_LIKE.format(v='?value')}"
+        if parameter in (SH.minLength, SH.maxLength):
+            verdict = _too_short if parameter == SH.minLength else _too_long
+            return partial(verdict, _integer_literal(value)), f"isLiteral(?value) && !{_STRING_LIKE.format(v='?value')}"
         assert isinstance(value, Literal)
         return partial(_out_of_range, value, parameter == SH.minInclusive), "isLiteral(?value)"
 
@@ -685,6 +692,11 @@ def _mismatch(regex: re.Pattern[str], value: Node) -> bool:
 def _too_short(length: int, value: Node) -> bool:
     """The sh:minLength verdict of pySHACL on a literal that is not a string."""
     return len(_text(value)) < length
+
+
+def _too_long(length: int, value: Node) -> bool:
+    """The sh:maxLength verdict of pySHACL on a literal that is not a string."""
+    return len(_text(value)) > length
 
 
 def _text(value: Node) -> str:

@@ -10,7 +10,7 @@ and sums, as GitHub's node limit does; it decides whether an operation runs in t
 (api.graphql.lanes).
 
 >>> from api.graphql.schema import schema
->>> limits = DocumentLimits()
+>>> limits = DocumentLimits.from_settings()
 >>> document = parse_document("{ indications(first: 20) { nodes { drug { label } } } }", limits)
 >>> measure(schema._schema, document, None, {}, limits).nodes
 20
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -47,8 +47,7 @@ from graphql.language import Visitor, visit
 from api.graphql.errors import ApiError
 from api.graphql.paging import DEFAULT_PAGE, MAX_PAGE
 
-if TYPE_CHECKING:
-    from api.settings import Settings
+from api.settings import Settings
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
 
@@ -84,19 +83,21 @@ class InvalidDocumentError(ApiError):
 class DocumentLimits:
     """The limits of one server (``EVIDENCE_GRAPH_GRAPHQL_MAX_*``, ``..._INTROSPECTION``)."""
 
-    max_length: int = 32_768
-    max_tokens: int = 5_000
-    max_depth: int = 10
-    max_aliases: int = 30
-    max_fields: int = 2_000
-    max_fragments: int = 100
-    max_directives: int = 50
-    max_nodes: int = 5_000
-    introspection: bool = True
+    max_length: int
+    max_tokens: int
+    max_depth: int
+    max_aliases: int
+    max_fields: int
+    max_fragments: int
+    max_directives: int
+    max_nodes: int
+    introspection: bool
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> DocumentLimits:
-        """The limits the settings name."""
+    def from_settings(cls, settings: Settings | None = None) -> DocumentLimits:
+        """The limits the settings name (without settings: the defaults, whatever the environment)."""
+        if settings is None:
+            settings = Settings.model_construct()
         return cls(
             max_length=settings.graphql_max_length,
             max_tokens=settings.graphql_max_tokens,
@@ -130,7 +131,7 @@ def parse_document(text: str, limits: DocumentLimits) -> DocumentNode:
     """Parse ``text`` within the limits (kept: the last 256 documents), else an ApiError.
 
     >>> try:
-    ...     parse_document("{ drugs { totalCount ", DocumentLimits())
+    ...     parse_document("{ drugs { totalCount ", DocumentLimits.from_settings())
     ... except ParseFailedError as error:
     ...     error.message, error.extensions
     ('Syntax Error: Expected Name, found <EOF>.', {'code': 'GRAPHQL_PARSE_FAILED'})

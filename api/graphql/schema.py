@@ -23,7 +23,7 @@ from api.graphql.query import Query
 from graph.remote import UNAVAILABLE, StoreUnavailableError
 
 logger = logging.getLogger(__name__)
-DEFAULT_LIMITS = DocumentLimits()
+DEFAULT_LIMITS = DocumentLimits.from_settings()
 
 
 class ErrorCodes(SchemaExtension):
