@@ -41,6 +41,9 @@ _DATA, _DONE, _FAILED = b"D", b"M", b"E"
 _FRAME = struct.Struct("!cI")
 
 
+TOO_LONG = "The query ran past this server's time limit and was stopped."
+
+
 class JobError(Exception):
     """A job ended without an answer; ``status`` and ``detail`` are what to tell the client."""
 
@@ -159,7 +162,7 @@ class Sandbox:
                 self._kill(pid)
                 if watching is not None and watching in done:
                     raise JobError(499, "The client went away; the query was stopped.")
-                raise JobError(504, "The query ran past this server's time limit and was stopped.")
+                raise JobError(504, TOO_LONG)
             if watching is not None:
                 watching.cancel()
             frames = reading.result()
@@ -203,7 +206,7 @@ class Sandbox:
         with anyio.move_on_after(max(deadline - anyio.current_time(), 0)) as scope:
             meta = await anyio.to_thread.run_sync(work, limiter=self._threads, abandon_on_cancel=True)
         if scope.cancelled_caught:
-            raise JobError(504, "The query ran past this server's time limit.")
+            raise JobError(504, TOO_LONG)
         if "error" in meta:
             raise JobError(meta["error"]["status"], meta["error"]["detail"])
         return Answer(b"".join(chunks), meta)

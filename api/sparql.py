@@ -7,6 +7,7 @@ Accept header. Updates are refused: the store is written only by the loader.
 """
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -16,11 +17,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel
 
-from api.sandbox import JobError, Output, Sandbox, network_off
+from api.sandbox import TOO_LONG, JobError, Output, Sandbox, network_off
 from api.settings import Settings
 from graph.namespaces import PREFIXES
 from graph.query_check import READ_ONLY, CheckedQuery, QueryRefusedError, QuerySyntaxError, check_query
-from graph.remote import UNAVAILABLE, RemoteQueryError, StoreUnavailableError
+from graph.remote import UNAVAILABLE, RemoteQueryError, StoreTimeoutError, StoreUnavailableError
 from graph.store import QueryResult, Store
 
 logger = logging.getLogger(__name__)
@@ -144,13 +145,17 @@ async def run_query(
         result = _evaluate(store, text, default_graph, named_graphs)
         return {"media_type": _serialize(result, accept, output)}
 
+    started = time.monotonic()
     try:
         answer = await sandbox.run(
             job, timeout=settings.sparql_timeout, gone=request.is_disconnected, hold=store.quiescent
         )
         if embedded:
             return _response(answer.body, answer.meta["media_type"])
-        return await _remote(store, text, default_graph, named_graphs, accept, settings.sparql_max_result)
+        left = settings.sparql_timeout - (time.monotonic() - started)
+        with anyio.move_on_after(left):
+            return await _remote(store, text, default_graph, named_graphs, accept, settings.sparql_max_result)
+        raise JobError(504, TOO_LONG)
     except JobError as error:
         headers = {"Retry-After": "1"} if error.status == 503 else None
         raise HTTPException(error.status, error.detail, headers=headers) from None
@@ -214,7 +219,7 @@ async def _remote(
             del result  # pyoxigraph results are dropped on the thread that made them
         return b"".join(chunks), media_type
 
-    body, media_type = await anyio.to_thread.run_sync(ask)
+    body, media_type = await anyio.to_thread.run_sync(ask, abandon_on_cancel=True)
     return _response(body, media_type)
 
 
@@ -228,6 +233,9 @@ def _evaluate_remote(
         return _evaluate(store, query, default_graph, named_graphs)
     except RemoteQueryError as error:
         raise JobError(400, str(error)) from None
+    except StoreTimeoutError:
+        logger.warning("/sparql: the store did not answer in time", exc_info=True)
+        raise JobError(504, TOO_LONG) from None
     except StoreUnavailableError:
         logger.warning("/sparql: the store is unavailable", exc_info=True)
         raise JobError(503, UNAVAILABLE) from None

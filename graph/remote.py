@@ -43,6 +43,10 @@ class StoreUnavailableError(EvidenceGraphError):
     """
 
 
+class StoreTimeoutError(StoreUnavailableError):
+    """The SPARQL server did not answer within the timeout (it may be busy, or hung)."""
+
+
 #: What a client is told when the store is unavailable (nothing about where or why).
 UNAVAILABLE = "The store is unavailable; try again shortly."
 
@@ -118,6 +122,10 @@ class RemoteStore(SelectAndAsk):
                 break
             try:
                 response = self._client.post(url, timeout=left, **kwargs)  # type: ignore[arg-type]
+            except httpx.TimeoutException:
+                raise StoreTimeoutError(
+                    f"the SPARQL server at {url} did not answer within {self.timeout:g} s"
+                ) from None
             except httpx.TransportError as error:
                 if attempt + 1 < attempts and self._pause(attempt, deadline):
                     continue
@@ -132,7 +140,7 @@ class RemoteStore(SelectAndAsk):
                     f"the SPARQL server refused the request: {response.text.strip()[:500]}"
                 )
             return response
-        raise StoreUnavailableError(f"the SPARQL server at {url} did not answer within {self.timeout:g} s")
+        raise StoreTimeoutError(f"the SPARQL server at {url} did not answer within {self.timeout:g} s")
 
     @staticmethod
     def _pause(attempt: int, deadline: float) -> bool:

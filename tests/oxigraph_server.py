@@ -25,9 +25,10 @@ def free_port() -> int:
 class OxigraphServer:
     """One ``oxigraph serve`` process; ``stop()`` and ``start()`` keep its port and data."""
 
-    def __init__(self, location: Path, port: int | None = None) -> None:
+    def __init__(self, location: Path, port: int | None = None, timeout: float = 30.0) -> None:
         self.location = location
         self.port = port or free_port()
+        self.timeout = timeout
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -62,6 +63,8 @@ class OxigraphServer:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--union-default-graph",
+                "--timeout-s",
+                f"{self.timeout:g}",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -241,7 +241,8 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
     second = start_writable_server(tmp_path / "second", store)
     try:
         with client_for(second) as http:
-            assert http.get("/health").json()["store"] == "oxigraph (on disk)"
+            assert http.get("/health").json()["store"] == "embedded"
+            assert "from oxigraph (on disk)" in second.output()
             for label, claim_id in acknowledged.items():
                 node = graphql(http, CLAIM_BY_ID, id=claim_id)["node"]
                 n = label.removeprefix(LABEL_PREFIX)

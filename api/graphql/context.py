@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, TypeAlias, TypeVar, cast
 
 import pyoxigraph as ox
 from strawberry.dataloader import DataLoader
@@ -17,6 +17,7 @@ from strawberry.types import Info as StrawberryInfo
 from api.graphql.errors import QueryTimeoutError
 from api.graphql.limits import DocumentLimits
 from graph.entity import Entity, describe, describe_projected, referrers
+from graph.remote import StoreUnavailableError
 from graph.store import Store
 from graph.vocabulary import LINK_PREDICATES
 
@@ -46,7 +47,9 @@ class Context:
         refusal: str = "",
         limits: DocumentLimits | None = None,
     ) -> None:
-        self.store = store
+        #: The store; on a SPARQL server, one that fails at once after its first failure in this
+        #: request, so a server that stopped answering costs one timeout per request, not several.
+        self.store: Store = store if store.kind() == "embedded" else cast("Store", _FailFast(store))
         self.timeout = timeout
         #: What a document may ask (api.graphql.limits), checked before it is validated; None
         #: for callers in this process that need no limits (the HTTP view always sets them).
@@ -289,6 +292,33 @@ class Context:
         """
         self.forget()
         self._plans.clear()
+
+
+class _FailFast:
+    """A store that, once it has failed to answer (StoreUnavailableError), fails again at once."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._failure: StoreUnavailableError | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._store, name)
+        if not callable(attribute):
+            return attribute
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if self._failure is not None:
+                raise self._failure
+            try:
+                return attribute(*args, **kwargs)
+            except StoreUnavailableError as error:
+                self._failure = error
+                raise
+
+        return call
+
+    def __len__(self) -> int:
+        return int(self.__getattr__("__len__")())
 
 
 Info = StrawberryInfo[Context, Any]
