@@ -190,7 +190,9 @@ def _operation_type(document: str, operation: str | None) -> OperationType | Non
     True
     """
     try:
-        ast = get_operation_ast(parse(document, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_TOKENS), operation)
+        ast = get_operation_ast(
+            parse(document, max_lexical_tokens=MAX_TOKENS, max_comments=MAX_TOKENS), operation
+        )
     except GraphQLError:
         return None
     return ast.operation if ast is not None else None

@@ -47,7 +47,7 @@ class Health(BaseModel):
 async def health(request: Request) -> Health | JSONResponse:
     """Say that the store answers, with its quad and graph counts and the version (503 if not)."""
     store: Store = request.app.state.store
-    kind = "sparql" if store.kind() == "sparql" else "embedded"
+    kind: Literal["embedded", "sparql"] = "sparql" if store.kind() == "sparql" else "embedded"
     timeout = float(getattr(request.app.state.settings, "store_timeout", 5.0)) + 1.0
     checks: anyio.CapacityLimiter = request.app.state.health_checks
     counts: tuple[int, int] | None = None

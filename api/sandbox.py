@@ -31,6 +31,7 @@ import warnings
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -227,7 +228,10 @@ def _child(job: Job, fd: int, max_output: int, max_memory: int) -> None:  # prag
                 meta = job(Output(send, max_output))
                 frame, payload = _DONE, json.dumps(meta).encode()
             except JobError as error:
-                frame, payload = _FAILED, json.dumps({"status": error.status, "detail": error.detail}).encode()
+                frame, payload = (
+                    _FAILED,
+                    json.dumps({"status": error.status, "detail": error.detail}).encode(),
+                )
             except MemoryError:
                 detail = "The query needed more memory than this server allows."
                 frame, payload = _FAILED, json.dumps({"status": 400, "detail": detail}).encode()
@@ -262,8 +266,7 @@ def _confine(max_memory: int) -> None:  # pragma: no cover - runs in the child
 
 
 def _limit_memory(extra: int) -> None:  # pragma: no cover - runs in the child
-    with open("/proc/self/statm", "rb") as statm:
-        pages = int(statm.read().split()[0])
+    pages = int(Path("/proc/self/statm").read_bytes().split()[0])
     size = pages * os.sysconf("SC_PAGE_SIZE") + extra
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
@@ -314,7 +317,7 @@ def no_network(libc: Any | None = None) -> bool:
 class _SockFilter(ctypes.Structure):
     """``struct sock_filter``: one classic BPF instruction."""
 
-    _fields_ = [  # noqa: RUF012 - ctypes reads this class attribute
+    _fields_ = [
         ("code", ctypes.c_ushort),
         ("jt", ctypes.c_ubyte),
         ("jf", ctypes.c_ubyte),
@@ -325,7 +328,7 @@ class _SockFilter(ctypes.Structure):
 class _SockFprog(ctypes.Structure):
     """``struct sock_fprog``: a BPF program."""
 
-    _fields_ = [  # noqa: RUF012 - ctypes reads this class attribute
+    _fields_ = [
         ("len", ctypes.c_ushort),
         ("filter", ctypes.POINTER(_SockFilter)),
     ]
@@ -351,7 +354,9 @@ async def _read_frames(fd: int, max_output: int) -> list[tuple[bytes, bytes]]:
             kind, size = _FRAME.unpack(head)
             total += size
             if total > max_output + (1 << 16):
-                raise OutputTooLargeError(400, f"The answer is larger than {max_output:,} bytes; add a LIMIT.")
+                raise OutputTooLargeError(
+                    400, f"The answer is larger than {max_output:,} bytes; add a LIMIT."
+                )
             try:
                 frames.append((kind, await reader.readexactly(size)))
             except asyncio.IncompleteReadError:

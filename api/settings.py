@@ -10,7 +10,6 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-
 MIN_TOKEN_LENGTH = 16
 MIB = 1 << 20
 
@@ -31,54 +30,54 @@ class Settings(BaseSettings):
 
     # --- GraphQL ---------------------------------------------------------------------------
     #: Seconds a GraphQL request may run before it stops with a TIMEOUT error.
-    graphql_timeout: float = Field(10.0, ge=0)
+    graphql_timeout: Annotated[float, Field(ge=0)] = 10.0
     #: Serve GraphiQL to browsers at /graphql (turn off in production if nobody needs it).
     graphiql: bool = True
     #: Answer introspection queries (__schema, __type); __typename is always allowed.
     introspection: bool = True
     #: Largest GraphQL document, in characters.
-    graphql_max_length: int = Field(32_768, ge=1)
+    graphql_max_length: Annotated[int, Field(ge=1)] = 32_768
     #: Most lexical tokens in a document (graphql-core stops parsing beyond it).
-    graphql_max_tokens: int = Field(5_000, ge=1)
+    graphql_max_tokens: Annotated[int, Field(ge=1)] = 5_000
     #: Deepest nesting of fields, fragments followed.
-    graphql_max_depth: int = Field(10, ge=1)
+    graphql_max_depth: Annotated[int, Field(ge=1)] = 10
     #: Most aliases in an operation, fragments followed.
-    graphql_max_aliases: int = Field(30, ge=0)
+    graphql_max_aliases: Annotated[int, Field(ge=0)] = 30
     #: Most fields in an operation, fragments followed (each spread counts its fragment again).
-    graphql_max_fields: int = Field(2_000, ge=1)
+    graphql_max_fields: Annotated[int, Field(ge=1)] = 500
     #: Most fragment definitions in a document.
-    graphql_max_fragments: int = Field(100, ge=0)
+    graphql_max_fragments: Annotated[int, Field(ge=0)] = 100
     #: Most directives in a document.
-    graphql_max_directives: int = Field(50, ge=0)
+    graphql_max_directives: Annotated[int, Field(ge=0)] = 50
     #: Most nodes an answer may hold: each list's page size (``first``, 50 if not given)
     #: multiplied down the query and summed, as GitHub's node limit.
-    graphql_max_nodes: int = Field(10_000, ge=1)
+    graphql_max_nodes: Annotated[int, Field(ge=1)] = 10_000
     #: Operations whose node estimate is above this run in the heavy lane.
-    graphql_heavy_nodes: int = Field(1_000, ge=1)
+    graphql_heavy_nodes: Annotated[int, Field(ge=1)] = 1_000
     #: GraphQL operations running at once (others wait for a slot within their timeout).
-    graphql_workers: int = Field(8, ge=1)
+    graphql_workers: Annotated[int, Field(ge=1)] = 8
     #: Heavy operations running at once; light ones and writes never wait for them.
-    graphql_heavy_workers: int = Field(2, ge=1)
+    graphql_heavy_workers: Annotated[int, Field(ge=1)] = 2
 
     # --- /sparql ---------------------------------------------------------------------------
     #: Seconds a /sparql query may run; its engine work is stopped with it.
-    sparql_timeout: float = Field(10.0, gt=0)
+    sparql_timeout: Annotated[float, Field(gt=0)] = 10.0
     #: /sparql queries running at once; others wait for a slot within their timeout.
-    sparql_workers: int = Field(2, ge=1)
+    sparql_workers: Annotated[int, Field(ge=1)] = 2
     #: Largest /sparql query, in characters.
-    sparql_max_length: int = Field(32_768, ge=1)
+    sparql_max_length: Annotated[int, Field(ge=1)] = 32_768
     #: Largest /sparql answer, in bytes: a larger one is refused (add a LIMIT).
-    sparql_max_result: int = Field(64 * MIB, ge=1)
+    sparql_max_result: Annotated[int, Field(ge=1)] = 64 * MIB
     #: Memory a /sparql query may allocate beyond what the server holds, in bytes (Linux).
-    sparql_max_memory: int = Field(1024 * MIB, ge=MIB)
+    sparql_max_memory: Annotated[int, Field(ge=MIB)] = 1024 * MIB
 
     # --- HTTP ------------------------------------------------------------------------------
     #: Largest request body, in bytes (413 beyond it).
-    max_body: int = Field(MIB, ge=1)
+    max_body: Annotated[int, Field(ge=1)] = MIB
     #: Origins allowed to call the API from a browser (CORS); empty: no cross-origin calls.
     cors_origins: Annotated[list[str], NoDecode] = []
     #: Seconds the server waits for running requests when it is told to stop.
-    shutdown_timeout: float = Field(5.0, ge=0)
+    shutdown_timeout: Annotated[int, Field(ge=0)] = 5
 
     # --- a SPARQL server as the store ------------------------------------------------------
     #: A SPARQL 1.1 server instead of the embedded store: its query endpoint (see the README).
@@ -93,13 +92,13 @@ class Settings(BaseSettings):
     #: Bearer token for the SPARQL server.
     sparql_token: SecretStr | None = None
     #: Seconds one store operation may take on the SPARQL server, retries included.
-    store_timeout: float = Field(5.0, gt=0)
+    store_timeout: Annotated[float, Field(gt=0)] = 5.0
 
     # --- writes and caching ----------------------------------------------------------------
     #: Author name -> bearer token. Empty: writes are off.
     api_tokens: dict[str, SecretStr] = {}
     #: GraphQL query answers kept in memory until the next write (0: no cache; see api.cache).
-    response_cache: int = Field(1024, ge=0)
+    response_cache: Annotated[int, Field(ge=0)] = 1024
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ Accept header. Updates are refused: the store is written only by the loader.
 import logging
 import time
 from collections.abc import Sequence
-from typing import Annotated, Any
+from typing import IO, Annotated, Any, cast
 from urllib.parse import parse_qs
 
 import anyio.to_thread
@@ -42,6 +42,7 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
+
 
 class ErrorDetail(BaseModel):
     """The body of an error response."""
@@ -154,7 +155,14 @@ async def run_query(
             return _response(answer.body, answer.meta["media_type"])
         left = settings.sparql_timeout - (time.monotonic() - started)
         with anyio.move_on_after(left):
-            return await _remote(store, text, default_graph, named_graphs, accept, settings.sparql_max_result)
+            return await _remote(
+                store,
+                text,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+                accept=accept,
+                max_result=settings.sparql_max_result,
+            )
         raise JobError(504, TOO_LONG)
     except JobError as error:
         headers = {"Retry-After": "1"} if error.status == 503 else None
@@ -203,6 +211,7 @@ def _evaluate(
 async def _remote(
     store: Store,
     query: str,
+    *,
     default_graph: list[ox.NamedNode] | None,
     named_graphs: list[ox.NamedNode] | None,
     accept: str | None,
@@ -254,12 +263,12 @@ def _serialize(result: QueryResult, accept: str | None, output: Output) -> str:
                 raise _not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_FORMATS)
             rdf_format = GRAPH_FORMATS[media_type]
             prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-            ox.serialize(result, output, format=rdf_format, prefixes=prefixes)
+            ox.serialize(result, cast("IO[bytes]", output), format=rdf_format, prefixes=prefixes)
         else:
             media_type = negotiate(accept, list(RESULTS_FORMATS))
             if media_type is None:
                 raise _not_acceptable("SELECT and ASK", RESULTS_FORMATS)
-            result.serialize(output, format=RESULTS_FORMATS[media_type])
+            result.serialize(cast("IO[bytes]", output), format=RESULTS_FORMATS[media_type])
     except OSError as error:
         if output.too_large is not None:
             raise output.too_large from None

@@ -1,4 +1,4 @@
-"""Checking a SPARQL request from a client before any engine runs it.
+r"""Checking a SPARQL request from a client before any engine runs it.
 
 The request is parsed by rdflib's SPARQL 1.1 parser, and the parse tree, never the text, decides:
 an update is refused (the endpoint is read-only), a ``SERVICE`` anywhere is refused (it would make
@@ -10,7 +10,7 @@ process (api.sandbox) with a raised recursion limit; here it runs with whatever 
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }").form
 'SELECT'
->>> check_query("SELECT * WHERE { ?s ?p ?o FILTER(1<2)SERVICE#>\\n<http://127.0.0.1/> { ?a ?b ?c } }")
+>>> check_query("SELECT * WHERE { ?s ?p ?o FILTER(1<2)SERVICE#>\n<http://127.0.0.1/> { ?a ?b ?c } }")
 Traceback (most recent call last):
 ...
 graph.query_check.QueryRefusedError: SERVICE (federated query) is refused: ...
@@ -105,7 +105,9 @@ def _is_update(text: str) -> bool:
 
 
 def _too_deep(max_nesting: int) -> str:
-    return f"The query is nested too deeply: this server accepts up to {max_nesting} levels of its parse tree."
+    return (
+        f"The query is nested too deeply: this server accepts up to {max_nesting} levels of its parse tree."
+    )
 
 
 def _walk(tree: object) -> tuple[set[str], int]:

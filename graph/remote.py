@@ -203,7 +203,9 @@ class RemoteStore(SelectAndAsk):
                 return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
             return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as error:
-            raise StoreUnavailableError(f"the SPARQL server sent an answer that cannot be read: {error}") from None
+            raise StoreUnavailableError(
+                f"the SPARQL server sent an answer that cannot be read: {error}"
+            ) from None
 
     def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Every quad in the named graphs, or in one of them.
@@ -228,7 +230,9 @@ class RemoteStore(SelectAndAsk):
             try:
                 parsed = list(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
             except SyntaxError as error:
-                raise StoreUnavailableError(f"the graph store sent a graph that cannot be read: {error}") from None
+                raise StoreUnavailableError(
+                    f"the graph store sent a graph that cannot be read: {error}"
+                ) from None
             return iter([ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed])
         if graph is not None:
             rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})

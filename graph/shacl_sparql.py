@@ -123,7 +123,8 @@ class CompiledConstraint:
     Rows bind ``?this`` (the focus node) and, depending on the constraint, ``?value`` and
     ``?path``. ``value_is_focus`` marks node-level constraints, whose value is the focus node.
     ``judge`` marks a check that pySHACL leaves to rdflib or Python's ``re`` (``sh:datatype``,
-    ``sh:pattern``, ``sh:minLength``, ``sh:maxLength``, ``sh:minInclusive``, ``sh:lessThanOrEquals``): ``query``
+    ``sh:pattern``, ``sh:minLength``, ``sh:maxLength``, ``sh:minInclusive``,
+    ``sh:lessThanOrEquals``): ``query``
     finds the values SPARQL can decide alone (blank nodes, IRIs, other datatypes), ``candidates``
     the distinct values (for ``sh:lessThanOrEquals``, pairs) to judge, and ``bad_values`` (a
     template for a VALUES block) the focus nodes of those judged bad.
@@ -495,7 +496,9 @@ class _Compiler:
             return partial(_mismatch, regex), "!isBlank(?value)"
         if parameter in (SH.minLength, SH.maxLength):
             verdict = _too_short if parameter == SH.minLength else _too_long
-            return partial(verdict, _integer_literal(value)), f"isLiteral(?value) && !{_STRING_LIKE.format(v='?value')}"
+            return partial(
+                verdict, _integer_literal(value)
+            ), f"isLiteral(?value) && !{_STRING_LIKE.format(v='?value')}"
         assert isinstance(value, Literal)
         return partial(_out_of_range, value, parameter == SH.minInclusive), "isLiteral(?value)"
 

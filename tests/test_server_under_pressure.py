@@ -8,6 +8,7 @@ an answer from a stall of many seconds, not fast from slow.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -51,7 +52,9 @@ def wait_until(condition: object, timeout: float) -> bool:
     return False
 
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads child processes from /proc")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/task").exists(), reason="reads child processes from /proc"
+)
 
 
 @pytest.fixture
@@ -91,8 +94,13 @@ def test_health_and_light_queries_answer_while_heavy_work_runs(busy_server: Serv
                 except httpx.HTTPError as error:
                     failures.append(repr(error))
 
-    workers = [threading.Thread(target=keep_busy, args=(lambda h: h.get("/sparql", params={"query": CARTESIAN}),))]
-    workers += [threading.Thread(target=keep_busy, args=(lambda h: h.post("/graphql", json={"query": HEAVY}),)) for _ in range(4)]
+    workers = [
+        threading.Thread(target=keep_busy, args=(lambda h: h.get("/sparql", params={"query": CARTESIAN}),))
+    ]
+    workers += [
+        threading.Thread(target=keep_busy, args=(lambda h: h.post("/graphql", json={"query": HEAVY}),))
+        for _ in range(4)
+    ]
     for worker in workers:
         worker.start()
     try:
@@ -119,10 +127,8 @@ def test_health_and_light_queries_answer_while_heavy_work_runs(busy_server: Serv
 
 def test_sigterm_stops_the_server_and_its_query_processes(busy_server: Server) -> None:
     def query() -> None:
-        try:
+        with contextlib.suppress(httpx.HTTPError):  # the server stops while answering
             httpx.get(f"{busy_server.url}/sparql", params={"query": CARTESIAN}, timeout=30)
-        except httpx.HTTPError:
-            pass  # the server stops while answering
 
     threads = [threading.Thread(target=query, daemon=True) for _ in range(2)]
     for thread in threads:
@@ -162,7 +168,10 @@ def test_a_hung_store_gives_store_unavailable_and_other_routes_answer(
     oxigraph, api = hung_store
     assert oxigraph.process is not None
     with httpx.Client(base_url=api.url, timeout=30) as http:
-        assert http.post("/graphql", json={"query": LIGHT}).json()["data"]["contraindications"]["totalCount"] == 5
+        assert (
+            http.post("/graphql", json={"query": LIGHT}).json()["data"]["contraindications"]["totalCount"]
+            == 5
+        )
         os.kill(oxigraph.process.pid, signal.SIGSTOP)  # not down: silent
         answers: dict[str, tuple[float, httpx.Response]] = {}
 
@@ -173,9 +182,13 @@ def test_a_hung_store_gives_store_unavailable_and_other_routes_answer(
                 answers[name] = (time.monotonic() - started, answer)
 
         pending = [
-            threading.Thread(target=timed, args=("graphql", lambda h: h.post("/graphql", json={"query": LIGHT}))),
+            threading.Thread(
+                target=timed, args=("graphql", lambda h: h.post("/graphql", json={"query": LIGHT}))
+            ),
             threading.Thread(target=timed, args=("health", lambda h: h.get("/health"))),
-            threading.Thread(target=timed, args=("sparql", lambda h: h.get("/sparql", params={"query": "ASK {}"}))),
+            threading.Thread(
+                target=timed, args=("sparql", lambda h: h.get("/sparql", params={"query": "ASK {}"}))
+            ),
         ]
         for thread in pending:
             thread.start()
@@ -202,6 +215,4 @@ def test_a_hung_store_gives_store_unavailable_and_other_routes_answer(
     assert sparql_time < 2 + 2
     assert oxigraph.query_endpoint not in sparql.text
     # and back: the API recovers on its own
-    assert wait_until(
-        lambda: httpx.get(f"{api.url}/health", timeout=5).status_code == 200, 10
-    ), api.output()
+    assert wait_until(lambda: httpx.get(f"{api.url}/health", timeout=5).status_code == 200, 10), api.output()

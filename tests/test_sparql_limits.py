@@ -108,7 +108,9 @@ def test_reasonable_nesting_is_answered(client: TestClient) -> None:
     ],
     ids=["behind a comparison and a comment", "silent", "escaped", "variable", "in a subquery"],
 )
-def test_service_is_refused_however_it_is_written(client: TestClient, recorder: Recorder, template: str) -> None:
+def test_service_is_refused_however_it_is_written(
+    client: TestClient, recorder: Recorder, template: str
+) -> None:
     response = ask(client, template.format(url=recorder.url))
     assert response.status_code == 400, response.text
     assert "SERVICE" in response.json()["detail"]
@@ -225,7 +227,12 @@ def test_the_store_holds_no_half_written_state_for_a_forked_query(bundled_quads:
     store.add_quads(bundled_quads)
     graph = ox.NamedNode("https://w3id.org/evidence-graph/graph/test")
     pairs = [
-        ox.Quad(ox.NamedNode(f"http://example.org/s{i}"), ox.NamedNode("http://example.org/p"), ox.Literal(i), graph)
+        ox.Quad(
+            ox.NamedNode(f"http://example.org/s{i}"),
+            ox.NamedNode("http://example.org/p"),
+            ox.Literal(i),
+            graph,
+        )
         for i in range(200)
     ]
     stop = threading.Event()
@@ -240,9 +247,11 @@ def test_the_store_holds_no_half_written_state_for_a_forked_query(bundled_quads:
     try:
         with app_with(store) as client:
             counts = {
-                int(ask(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }").json()[
-                    "results"
-                ]["bindings"][0]["n"]["value"])
+                int(
+                    ask(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/p> ?o }").json()[
+                        "results"
+                    ]["bindings"][0]["n"]["value"]
+                )
                 for _ in range(15)
             }
     finally:

@@ -46,7 +46,6 @@ from graphql.language import Visitor, visit
 
 from api.graphql.errors import ApiError
 from api.graphql.paging import DEFAULT_PAGE, MAX_PAGE
-
 from api.settings import Settings
 
 INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
@@ -236,7 +235,9 @@ def _check_measures(found: Measures, limits: DocumentLimits) -> None:
     ]
     for value, limit, text in checks:
         if value > limit:
-            raise QueryTooComplexError(f"The operation {text.format(f'{value:,}', f'{limit:,}')}.", limit=limit)
+            raise QueryTooComplexError(
+                f"The operation {text.format(f'{value:,}', f'{limit:,}')}.", limit=limit
+            )
 
 
 def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -293,8 +294,14 @@ class _Walk:
     def field(self, node: FieldNode, parent: GraphQLNamedType | None) -> Sizes:
         aliases = 1 if node.alias is not None else 0
         name = node.name.value
-        if node.selection_set is None or name.startswith("__"):
+        if node.selection_set is None:
             return 0, aliases, 1, 0
+        if name in INTROSPECTION_FIELDS:
+            # fields and aliases count; depth does not (the introspection query of GraphiQL and
+            # other clients nests ofType deeply): graphql-core's MaxIntrospectionDepthRule, one
+            # of the rules every document is validated with, bounds its lists' nesting instead
+            _, inner_aliases, fields, _ = self.selections(node.selection_set, None)
+            return 0, aliases + inner_aliases, fields + 1, 0
         definition = None
         if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
             definition = parent.fields.get(name)
@@ -314,7 +321,9 @@ class _Walk:
         if name in self.open:
             raise InvalidDocumentError(f"Cannot spread fragment {name!r} within itself.")
         self.open.add(name)
-        sizes = self.selections(definition.selection_set, self.schema.get_type(definition.type_condition.name.value))
+        sizes = self.selections(
+            definition.selection_set, self.schema.get_type(definition.type_condition.name.value)
+        )
         self.open.discard(name)
         self.memo[name] = sizes
         return sizes

@@ -33,7 +33,6 @@ from strawberry.types.field import StrawberryField
 from strawberry.utils.str_converters import to_camel_case
 
 from api.graphql.context import Context, Entities, Info, ReferrersKey
-from api.graphql.paging import DEFAULT_PAGE, MAX_PAGE
 from api.graphql.descriptions import describe
 from api.graphql.enums import (
     ClaimKind,
@@ -49,6 +48,7 @@ from api.graphql.errors import BadUserInputError
 from api.graphql.executor import info_free, query_memo
 from api.graphql.ids import to_global_id
 from api.graphql.lookahead import Listed, Plan, merged_reads, page_selections, plan
+from api.graphql.paging import DEFAULT_PAGE, MAX_PAGE
 from graph.entity import Entity
 from graph.namespaces import BIBO, EV, PREFIXES, PROV
 from graph.store import text

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import logging
 import time
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,7 +25,6 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
 from strawberry.http import GraphQLRequestData
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
@@ -37,7 +38,7 @@ from api.graphql.schema import schema
 
 logger = logging.getLogger(__name__)
 
-NOT_AN_OBJECT = "The request body must be a JSON object, e.g. {\"query\": \"{ drugs { totalCount } }\"}."
+NOT_AN_OBJECT = 'The request body must be a JSON object, e.g. {"query": "{ drugs { totalCount } }"}.'
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -82,7 +83,9 @@ class GraphQLView(GraphQL[Context, None]):
             value = data.get(name)
             if value is not None and not isinstance(value, types):
                 kind = "a string" if types == (str,) else "an object"
-                raise HTTPException(400, f"The GraphQL operation's `{name}` must be {kind} or null, if provided.")
+                raise HTTPException(
+                    400, f"The GraphQL operation's `{name}` must be {kind} or null, if provided."
+                )
         return GraphQLRequestData(
             query=data.get("query"),
             variables=data.get("variables"),
@@ -149,4 +152,3 @@ def graphql_route(graphiql: bool = True) -> Route:
     if route.methods:  # Starlette adds HEAD for GET; strawberry's view does not answer it
         route.methods.discard("HEAD")
     return route  # other methods get a 405 with an Allow header
-

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import strawberry
-import logging
-
 from graphql import GraphQLError, GraphQLSyntaxError, specified_rules
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext, ExecutionResult
@@ -71,7 +70,9 @@ def _coded(error: GraphQLError) -> GraphQLError:
             extensions=original.extensions,
         )
     if original is None:
-        code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+        code = (
+            "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+        )
         return GraphQLError(
             error.message, error.nodes, error.source, error.positions, error.path, extensions={"code": code}
         )
