@@ -13,6 +13,7 @@ that does not answer (down, or hung) costs a caller at most that long.
 from __future__ import annotations
 
 import threading
+from collections import deque
 import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -57,6 +58,28 @@ class RemoteQueryError(EvidenceGraphError):
 
 def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def _results(content: bytes, expected: list[str] | None) -> ox.QuerySolutions | ox.QueryBoolean:
+    """SPARQL JSON results, read through once first: a malformed answer fails here, not later.
+
+    pyoxigraph reads results lazily, so an answer that breaks off would otherwise fail in the
+    middle of whatever reads it. The solutions must bind the variables ``expected`` (those the
+    query projects), in any order.
+    """
+    results = ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)
+    try:
+        if isinstance(results, ox.QuerySolutions):
+            found = sorted(v.value for v in results.variables)
+            if expected is not None and found != expected:
+                raise ValueError(f"its variables {found} are not the query's {expected}")
+            deque(results, maxlen=0)
+            return ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)
+        return results
+    finally:
+        # pyoxigraph results must be dropped on the thread that made them; an error's traceback
+        # keeps this frame alive, perhaps into another thread
+        del results
 
 
 class RemoteStore(SelectAndAsk):
@@ -180,7 +203,11 @@ class RemoteStore(SelectAndAsk):
         """
         self.query_count += 1
         bound = bind(sparql, bindings or {})
-        _SYNTAX_CHECK.query(bound, prefixes=PREFIXES)
+        checked = _SYNTAX_CHECK.query(bound, prefixes=PREFIXES)
+        expected = (
+            sorted(v.value for v in checked.variables) if isinstance(checked, ox.QuerySolutions) else None
+        )
+        del checked
         text = self._prologue + bound
         params: list[tuple[str, str]] = []
         if default_graph is not None:
@@ -201,8 +228,8 @@ class RemoteStore(SelectAndAsk):
         try:
             if kind == N_TRIPLES:
                 return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
-            return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as error:
+            return _results(response.content, expected)
+        except (SyntaxError, ValueError, OSError) as error:
             raise StoreUnavailableError(
                 f"the SPARQL server sent an answer that cannot be read: {error}"
             ) from None

@@ -1,8 +1,10 @@
-"""The remote backend when its SPARQL server goes away and comes back, and when it never was."""
+"""The remote backend when its SPARQL server goes away and comes back, when it never was, and when it talks nonsense."""
 
+import http.server
 import os
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,3 +117,43 @@ def test_cli_commands_work_on_the_remote_store(server: OxigraphServer, tmp_path:
         check=False,
     )
     assert queried.stdout.splitlines() == ["l", "tacrolimus"]
+
+
+class _Garbage(http.server.BaseHTTPRequestHandler):
+    """A 'SPARQL server' that answers every request 200 with bytes no parser reads."""
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        body = b'{"head": {"vars": ["x"]}, "results": {"bindings": [ not json'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer  # noqa: N815 - the names http.server dispatches to
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_unreadable_answer_from_the_store_is_store_unavailable_not_a_500(server: OxigraphServer) -> None:
+    store = ensure_content(RemoteStore(server.query_endpoint, server.update_endpoint, timeout=2, retries=0))
+    garbage = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Garbage)
+    thread = threading.Thread(target=garbage.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with TestClient(create_app(store=store)) as client:
+            store.query_endpoint = f"http://127.0.0.1:{garbage.server_port}/query"  # the store goes bad
+            body = client.post("/graphql", json={"query": QUERY}).json()
+            assert [e["extensions"]["code"] for e in body["errors"]] == ["STORE_UNAVAILABLE"]
+            assert "127.0.0.1" not in str(body)
+            assert client.get("/health").status_code == 503
+            sparql = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"})
+            assert sparql.status_code == 503
+            assert sparql.json() == {"detail": "The store is unavailable; try again shortly."}
+    finally:
+        garbage.shutdown()
+        garbage.server_close()
+        store.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from enum import Enum
@@ -55,8 +56,8 @@ class _Worker:
             self.loop.close()
 
     def stop(self) -> None:
+        """Ask the loop to stop once its running operation ends (see :meth:`Lanes.stop`)."""
         self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=5)
 
 
 class _Pool:
@@ -121,11 +122,18 @@ class Lanes:
         done.add_done_callback(lambda _: loop.call_soon_threadsafe(pool.give_back, worker))
         return await asyncio.shield(asyncio.wrap_future(done))
 
-    def stop(self) -> None:
-        """Stop every worker thread (the server is stopping)."""
-        for pool in self._pools.values():
-            for worker in pool.workers:
-                worker.stop()
+    def stop(self, wait: float = 2.0) -> None:
+        """Stop every worker thread (the server is stopping), waiting ``wait`` seconds in all.
+
+        Workers still running an operation then are left to it: they are daemon threads, and
+        the process exits without them.
+        """
+        workers = [worker for pool in self._pools.values() for worker in pool.workers]
+        for worker in workers:
+            worker.stop()
+        deadline = time.monotonic() + wait
+        for worker in workers:
+            worker.thread.join(timeout=max(deadline - time.monotonic(), 0))
 
 
 async def _call(make: Callable[[], Awaitable[T]]) -> T:
