@@ -12,14 +12,19 @@ never reach a lane (``/health``, GraphiQL, the docs).
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 T = TypeVar("T")
+#: What a worker is handed: the operation, the caller's loop, and what to call there with the outcome.
+_Job: TypeAlias = tuple[
+    Callable[[], Awaitable[Any]], asyncio.AbstractEventLoop, Callable[[Any, BaseException | None], None]
+]
 
 
 class Lane(Enum):
@@ -35,29 +40,38 @@ class LaneFullError(Exception):
 
 
 class _Worker:
-    """One thread running an event loop of its own until stopped."""
+    """One thread with an event loop of its own, running the operations handed to it, one at a time.
+
+    Operations come through a queue (the cheapest way to wake a thread); each runs to its end on
+    the thread's loop, and its outcome goes back to the server's loop in one callback.
+    """
 
     def __init__(self, name: str) -> None:
-        self.loop = asyncio.new_event_loop()
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._serve, name=name, daemon=True)
         self.thread.start()
 
+    def submit(self, job: _Job) -> None:
+        self._jobs.put(job)
+
     def _serve(self) -> None:
-        asyncio.set_event_loop(self.loop)
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
         try:
-            self.loop.run_forever()
+            while (job := self._jobs.get()) is not None:
+                make, caller, done = job
+                try:
+                    outcome: tuple[Any, BaseException | None] = (loop.run_until_complete(_call(make)), None)
+                except BaseException as error:  # handed to the caller, whatever it is
+                    outcome = (None, error)
+                caller.call_soon_threadsafe(done, *outcome)
         finally:
-            pending = asyncio.all_tasks(self.loop)
-            for task in pending:
-                task.cancel()
-            if pending:
-                self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
-            self.loop.close()
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
 
     def stop(self) -> None:
-        """Ask the loop to stop once its running operation ends (see :meth:`Lanes.stop`)."""
-        self.loop.call_soon_threadsafe(self.loop.stop)
+        """Stop once the running operation, if any, has ended (see :meth:`Lanes.stop`)."""
+        self._jobs.put(None)
 
 
 class _Pool:
@@ -118,9 +132,19 @@ class Lanes:
                 waiter.cancel()
                 raise LaneFullError(lane.value) from None
         loop = asyncio.get_running_loop()
-        done = asyncio.run_coroutine_threadsafe(_call(make), worker.loop)
-        done.add_done_callback(lambda _: loop.call_soon_threadsafe(pool.give_back, worker))
-        return await asyncio.shield(asyncio.wrap_future(done))
+        answer: asyncio.Future[T] = loop.create_future()
+
+        def done(value: T, error: BaseException | None) -> None:
+            pool.give_back(worker)
+            if answer.done():  # the caller stopped waiting
+                return
+            if error is None:
+                answer.set_result(value)
+            else:
+                answer.set_exception(error)
+
+        worker.submit((make, loop, done))
+        return await answer
 
     def stop(self, wait: float = 2.0) -> None:
         """Stop every worker thread (the server is stopping), waiting ``wait`` seconds in all.
