@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test fuzz lint format schema validate stats bench bench-quick clean
+.PHONY: help install run test fuzz lint format schema validate stats bench bench-stress bench-quick clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -45,8 +45,12 @@ validate: install ## Validate the bundled ontology and content against the shape
 stats: install ## Counts per class, grade and licensing status of the bundled content
 	$(VENV)/bin/evidence-graph stats
 
-bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M) -> bench/results/
+bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M), then bench-stress -> bench/results/
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.stress $(STRESS_ARGS)
+
+bench-stress: install ## Load proof: 60 s at 50 clients with writes, then heavy queries beside /health -> bench/results/
+	$(PY) -m bench.stress $(STRESS_ARGS)
 
 bench-quick: install ## Quick benchmark: bundled + 10k, short runs, under 2 minutes -> bench/results/
 	$(PY) -m bench.run --quick
