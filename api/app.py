@@ -52,12 +52,18 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
             max_output=config.sparql_max_result,
             max_memory=config.sparql_max_memory,
         )
+        state.heavy_reads = Sandbox(
+            workers=config.graphql_heavy_workers,
+            max_output=config.sparql_max_result,
+            max_memory=config.sparql_max_memory,
+        )
         state.health_checks = anyio.CapacityLimiter(health.CHECKS)
         warm(state.store)
         try:
             yield
         finally:
             state.sandbox.stop()
+            state.heavy_reads.stop()
             state.lanes.stop()
             state.store.flush()
 

@@ -7,6 +7,10 @@ answers with status 200 and no ``errors``. Every write bumps the generation befo
 commits, so an answer computed while a write ran is filed under a generation no later request
 will have: a cached answer is always what the store would answer now.
 
+Identical requests that arrive while the first of them is being answered wait for that answer
+(within the GraphQL time limit) instead of computing it again: after a write, a hundred clients
+asking the same query cost one computation, not a hundred.
+
 Stores that cannot count writes (a remote SPARQL server that other processes may write to,
 ``generation`` is None) are never cached. ``EVIDENCE_GRAPH_RESPONSE_CACHE`` sets the number of
 answers kept (0 turns the cache off).
@@ -14,6 +18,8 @@ answers kept (0 turns the cache off).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -47,6 +53,7 @@ class ResponseCache:
         self.app = app
         self.size = size
         self._answers: OrderedDict[Key, tuple[Message, bytes]] = OrderedDict()
+        self._computing: dict[Key, asyncio.Event] = {}  # keys being answered now (event loop only)
         self._bytes = 0
         self._lock = Lock()
         self.hits = 0
@@ -76,6 +83,25 @@ class ResponseCache:
             headers.get(b"content-type", b""),
             headers.get(b"authorization", b""),
         )
+        computing = self._computing.get(key)
+        if computing is not None:  # the same request is being answered: wait for its answer
+            wait = float(getattr(getattr(scope["app"].state, "settings", None), "graphql_timeout", 10.0))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(computing.wait(), timeout=wait)
+        if await self._replay(key, send):
+            return
+        if key in self._computing:  # still running past the wait: answer this one on its own
+            await self.app(scope, receive, self._keeping(key, send))
+            return
+        self._computing[key] = done = asyncio.Event()
+        try:
+            await self.app(scope, receive, self._keeping(key, send))
+        finally:
+            del self._computing[key]
+            done.set()
+
+    async def _replay(self, key: Key, send: Send) -> bool:
+        """Send the cached answer of ``key``, if there is one."""
         with self._lock:
             cached = self._answers.get(key)
             if cached is not None:
@@ -83,12 +109,12 @@ class ResponseCache:
                 self.hits += 1
             else:
                 self.misses += 1
-        if cached is not None:
-            start, payload = cached
-            await send({**start, "headers": [*start["headers"], (CACHE_HEADER, b"hit")]})
-            await send({"type": "http.response.body", "body": payload})
-            return
-        await self.app(scope, receive, self._keeping(key, send))
+        if cached is None:
+            return False
+        start, payload = cached
+        await send({**start, "headers": [*start["headers"], (CACHE_HEADER, b"hit")]})
+        await send({"type": "http.response.body", "body": payload})
+        return True
 
     def _keeping(self, key: Key, send: Send) -> Send:
         """A send that passes the answer on and files it under ``key`` if it can be cached."""

@@ -109,6 +109,8 @@ class Sandbox:
         # forks and reaping wait on locks and children: their own threads, never the shared pool
         self._threads = anyio.CapacityLimiter(workers + 2)
         self._children: set[int] = set()
+        #: Jobs started in a child process so far.
+        self.started = 0
 
     async def run(
         self,
@@ -152,6 +154,7 @@ class Sandbox:
     ) -> Answer:
         pid, fd = await anyio.to_thread.run_sync(self._fork, job, hold, limiter=self._threads)
         self._children.add(pid)
+        self.started += 1
         try:
             reading = asyncio.ensure_future(_read_frames(fd, self.max_output))
             watching = asyncio.ensure_future(_watch(gone)) if gone is not None else None
@@ -338,31 +341,55 @@ class _SockFprog(ctypes.Structure):
 
 
 async def _read_frames(fd: int, max_output: int) -> list[tuple[bytes, bytes]]:
-    """Every frame the child sends until it closes the pipe (bounded by ``max_output``)."""
+    """Every frame the child sends until it closes the pipe (bounded by ``max_output``).
+
+    The pipe is read with the loop's reader callbacks and closed here, by its one owner (a pipe
+    transport over a file object would leave two owners of the descriptor with some loops).
+    """
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader(limit=1 << 20)
-    pipe = os.fdopen(fd, "rb", buffering=0)
-    transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), pipe)
-    frames: list[tuple[bytes, bytes]] = []
-    total = 0
+    received = bytearray()
+    ended: asyncio.Future[None] = loop.create_future()
+    cap = max_output + (1 << 16)
+
+    def readable() -> None:
+        try:
+            chunk = os.read(fd, 1 << 16)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if chunk:
+            received.extend(chunk)
+            if len(received) <= cap:
+                return
+        loop.remove_reader(fd)
+        if ended.done():
+            return
+        if chunk:
+            ended.set_exception(
+                OutputTooLargeError(400, f"The answer is larger than {max_output:,} bytes; add a LIMIT.")
+            )
+        else:
+            ended.set_result(None)  # the child closed the pipe (finished, or died)
+
+    loop.add_reader(fd, readable)
     try:
-        while True:
-            try:
-                head = await reader.readexactly(_FRAME.size)
-            except asyncio.IncompleteReadError:
-                return frames  # the child closed the pipe (finished, or died)
-            kind, size = _FRAME.unpack(head)
-            total += size
-            if total > max_output + (1 << 16):
-                raise OutputTooLargeError(
-                    400, f"The answer is larger than {max_output:,} bytes; add a LIMIT."
-                )
-            try:
-                frames.append((kind, await reader.readexactly(size)))
-            except asyncio.IncompleteReadError:
-                return frames
+        await ended
     finally:
-        transport.close()
+        loop.remove_reader(fd)
+        os.close(fd)
+    frames: list[tuple[bytes, bytes]] = []
+    view = memoryview(received)
+    position = 0
+    while position + _FRAME.size <= len(view):
+        kind, size = _FRAME.unpack_from(view, position)
+        position += _FRAME.size
+        if position + size > len(view):
+            break  # a frame cut short: the child died while writing it
+        frames.append((kind, bytes(view[position : position + size])))
+        position += size
+    view.release()
+    return frames
 
 
 async def _watch(gone: Callable[[], Awaitable[bool]]) -> None:

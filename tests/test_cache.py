@@ -1,8 +1,10 @@
 """The GraphQL response cache: repeated queries answered from memory, never a stale answer."""
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
@@ -104,3 +106,37 @@ def test_every_write_changes_the_generation() -> None:
     store.replace_graphs([], [])
     seen.append(store.generation)
     assert seen[0] < seen[1] == seen[2] == seen[3]
+
+
+EX = "http://example.org/"
+DEEP = """{ drugs(first: 20) { nodes { label claims(first: 40) { totalCount nodes { label references { title }
+    ... on IndicationStatement { condition { label broader { label } } grade { notation } } } } } } }"""
+
+
+def test_identical_requests_at_once_are_answered_by_one_computation(bundled_quads: list[Any]) -> None:
+    store = EvidenceStore()
+    store.add_quads(bundled_quads)
+    with TestClient(create_app(store=store)) as client:
+        before = store.query_count
+        assert post(client, DEEP).headers[HEADER] == "miss"
+        one = store.query_count - before
+        quad = ox.Quad(
+            ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("o"), ox.NamedNode(EX + "g")
+        )
+        store.add_quads([quad])  # a write: no cached answer is current now
+        barrier = threading.Barrier(8)
+        answers: list[Any] = []
+
+        def ask() -> None:
+            barrier.wait()
+            answers.append(post(client, DEEP))
+
+        threads = [threading.Thread(target=ask) for _ in range(8)]
+        before = store.query_count
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len({a.content for a in answers}) == 1
+        assert store.query_count - before <= 2 * one  # 8 requests, one (or two) computations
+        assert sorted(a.headers[HEADER] for a in answers).count("hit") >= 6

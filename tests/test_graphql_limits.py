@@ -10,6 +10,7 @@ back as internal errors. The limits are checked in one linear walk before valida
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -378,3 +379,37 @@ def test_introspection_is_measured_and_its_nesting_bounded(api: TestClient) -> N
     assert "introspection depth" in refused.json()["errors"][0]["message"]
     many = "{ __schema { types { " + " ".join(f"n{i}: name" for i in range(31)) + " } } }"
     assert codes(post(api, {"query": many})) == ["QUERY_TOO_COMPLEX"]
+
+
+HEAVY = """query($n: Int) { a: indications(first: $n) { totalCount nodes { label condition { label }
+    references { title } } } b: claims(first: $n) { totalCount nodes { kind label } } }"""
+HEAVY_WRONG = HEAVY.replace("b: claims(first: $n)", 'b: claims(first: $n, after: "nonsense")')
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="heavy reads run in a child process where fork() exists")
+def test_a_heavy_read_is_answered_in_a_child_process_as_in_a_thread(bundled_quads: list[Any]) -> None:
+    store = EvidenceStore()
+    store.add_quads(bundled_quads)
+    answers: dict[int, list[Any]] = {}
+    for heavy_nodes in (100, 10**6):  # heavy: in a child; not heavy: on a worker thread
+        with TestClient(
+            create_app(store=store, settings=Settings(graphql_heavy_nodes=heavy_nodes))
+        ) as client:
+            answers[heavy_nodes] = [
+                post(client, {"query": query, "variables": {"n": 500}}).json()
+                for query in (HEAVY, HEAVY_WRONG)
+            ]
+            children = client.app.state.heavy_reads.started  # type: ignore[attr-defined]
+            assert children == (2 if heavy_nodes == 100 else 0)
+    assert answers[100] == answers[10**6]
+    right, wrong = answers[100]
+    assert right["data"]["a"]["totalCount"] > 0
+    assert "errors" not in right
+    assert wrong["errors"] == [
+        {
+            "message": "'nonsense' is not a cursor from this API",
+            "locations": [{"line": 2, "column": 30}],
+            "path": ["b"],
+            "extensions": {"code": "BAD_USER_INPUT"},
+        }
+    ]

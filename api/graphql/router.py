@@ -7,14 +7,19 @@ the endpoint's dependencies on every request.
 What it adds to strawberry's view: a body is parsed strictly (a JSON object whose members have
 the types the GraphQL-over-HTTP spec gives them, else 400, never a 500), and each operation runs
 in a lane of worker threads (api.graphql.lanes) chosen by its kind and its node estimate, never
-on the event loop.
+on the event loop. On the embedded store a heavy read runs in a child process instead
+(api.sandbox, as ``/sparql`` queries do): its CPU time is not the server's, and it ends at its
+deadline or when its client leaves.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
@@ -24,7 +29,7 @@ from starlette.routing import Route
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLRequestData, process_result
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 
@@ -35,6 +40,7 @@ from api.graphql.errors import QueryTimeoutError
 from api.graphql.lanes import Lane, LaneFullError, Lanes
 from api.graphql.limits import measure, parse_document
 from api.graphql.schema import schema
+from api.sandbox import JobError, Output, Sandbox
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +120,9 @@ class GraphQLView(GraphQL[Context, None]):
                 request, request_adapter, sub_response, context, root_value, request_data
             )
 
+        heavy: Sandbox = request.app.state.heavy_reads
+        if lane is Lane.HEAVY and heavy.isolated and context.store.kind() == "embedded":
+            return await _in_child(heavy, run, request, context)
         try:
             return await lanes.run(lane, run, timeout=context.deadline - time.monotonic())
         except LaneFullError:
@@ -143,6 +152,62 @@ class GraphQLView(GraphQL[Context, None]):
         if measures.operation is not None and measures.operation.value == "mutation":
             return Lane.WRITE
         return Lane.HEAVY if measures.nodes > heavy_nodes else Lane.LIGHT
+
+
+async def _in_child(
+    sandbox: Sandbox,
+    run: Callable[[], Coroutine[Any, Any, ExecutionResult]],
+    request: Request,
+    context: Context,
+) -> ExecutionResult:
+    """Run a read in a child process of ``sandbox`` and take its answer back as a result."""
+
+    def job(output: Output) -> dict[str, Any]:
+        result = asyncio.run(run())
+        output.write(json.dumps(process_result(result), separators=(",", ":")).encode())
+        return {}
+
+    try:
+        answer = await sandbox.run(
+            job,
+            timeout=context.deadline - time.monotonic(),
+            gone=request.is_disconnected,
+            hold=context.store.quiescent,
+        )
+    except JobError as error:
+        if error.status in (503, 504, 499):
+            return ExecutionResult(
+                data=None, errors=[QueryTimeoutError(_TIMEOUTS.get(error.status, error.detail))]
+            )
+        logger.error("a heavy read ended without an answer: %s", error.detail)
+        internal = GraphQLError(
+            "Internal error: the request could not be answered.", extensions={"code": "INTERNAL_SERVER_ERROR"}
+        )
+        return ExecutionResult(data=None, errors=[internal])
+    payload = json.loads(answer.body)
+    errors: list[GraphQLError] = [_FormattedError(error) for error in payload.get("errors") or []]
+    return ExecutionResult(
+        data=payload.get("data"), errors=errors or None, extensions=payload.get("extensions")
+    )
+
+
+_TIMEOUTS = {
+    503: "the server is busy: no heavy worker came free within the request's time limit",
+    504: "the request took longer than its time limit and was stopped",
+    499: "the client went away; the request was stopped",
+}
+
+
+class _FormattedError(GraphQLError):
+    """An error already formatted (by a child process): it formats as it was."""
+
+    def __init__(self, formatted: dict[str, Any]) -> None:
+        super().__init__(str(formatted.get("message", "")), extensions=formatted.get("extensions"))
+        self._formatted = formatted
+
+    @property
+    def formatted(self) -> dict[str, Any]:  # type: ignore[override]
+        return self._formatted
 
 
 def graphql_route(graphiql: bool = True) -> Route:
