@@ -26,8 +26,9 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
+from api.graphql.conversion import to_claim_data
 from api.graphql.enums import ClaimKind, LicensingStatus, QuantityKind, StudyDesign
-from api.graphql.mutations import ClaimInput, EvidenceInput, FigureInput, GradeInput, to_claim_data
+from api.graphql.inputs import ClaimInput, EvidenceInput, FigureInput, GradeInput
 from bench.child import maxrss_mib, run_child
 from graph.authoring import create_claim
 from graph.namespaces import BASE

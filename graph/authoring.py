@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from graph.changes import ChangeSet, commit
 from graph.entity import iri_list
 from graph.errors import EvidenceGraphError
+from graph.kinds import KINDS, kind_properties
 from graph.namespaces import BASE, EV, PREFIXES, PROV, graph_iri
 from graph.store import Store
 from graph.validation import ValidationReport
@@ -154,24 +155,9 @@ class ClaimData:
     population: str | None = None
     curation_notes: list[str] | None = None
     conditions: list[str] | None = None
-    licensing_status: str | None = None
     licensing_jurisdiction: str | None = None
-    therapy_roles: list[str] | None = None
-    severity: str | None = None
-    co_medication: str | None = None
-    exceptions: list[str] | None = None
-    interactant: str | None = None
-    effect: str | None = None
-    mechanism: str | None = None
-    gene: str | None = None
-    phenotypes: list[str] | None = None
-    actions: list[str] | None = None
-    risks: list[str] | None = None
-    monitored_parameter: str | None = None
-    monitoring_timing: str | None = None
-    related_drugs: list[str] | None = None
-    metabolites: list[str] | None = None
-    enzymes: list[str] | None = None
+    #: The kind's own properties (graph.kinds), by name: IRIs for links and concepts.
+    properties: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -197,7 +183,8 @@ class ReferenceData:
 
 BIBO = PREFIXES["bibo"]
 
-#: ClaimData field -> (predicate, True when the values are IRIs). ``kind`` and ``evidence`` aside.
+#: ClaimData field -> (predicate, True when the values are IRIs): what every claim has (``kind`` and
+#: ``evidence`` aside); the kinds' own properties come from graph.kinds.
 CLAIM_FIELDS: dict[str, tuple[str, bool]] = {
     "label": (RDFS_LABEL.value, False),
     "drug": (str(EV.drug), True),
@@ -211,24 +198,7 @@ CLAIM_FIELDS: dict[str, tuple[str, bool]] = {
     "population": (str(EV.population), False),
     "curation_notes": (str(EV.curationNote), False),
     "conditions": (str(EV.condition), True),
-    "licensing_status": (str(EV.licensingStatus), True),
     "licensing_jurisdiction": (str(EV.licensingJurisdiction), True),
-    "therapy_roles": (str(EV.therapyRole), True),
-    "severity": (str(EV.severity), True),
-    "co_medication": (str(EV.coMedication), True),
-    "exceptions": (str(EV.exception), False),
-    "interactant": (str(EV.interactant), True),
-    "effect": (str(EV.effect), False),
-    "mechanism": (str(EV.mechanismText), False),
-    "gene": (str(EV.gene), True),
-    "phenotypes": (str(EV.phenotype), True),
-    "actions": (str(EV.pgxAction), True),
-    "risks": (str(EV.risk), True),
-    "monitored_parameter": (str(EV.monitoredParameter), False),
-    "monitoring_timing": (str(EV.monitoringTiming), False),
-    "related_drugs": (str(EV.relatedDrug), True),
-    "metabolites": (str(EV.metabolite), True),
-    "enzymes": (str(EV.enzyme), True),
 }
 
 REFERENCE_FIELDS: dict[str, tuple[str, bool]] = {
@@ -271,6 +241,27 @@ def _field_quads(
         predicates.append(ox.NamedNode(predicate))
         quads += [
             ox.Quad(subject, ox.NamedNode(predicate), v, graph) for v in _values(value, is_iri, predicate)
+        ]
+    return predicates, quads
+
+
+def _claim_quads(
+    claim: ox.NamedNode, data: ClaimData, graph: ox.NamedNode
+) -> tuple[list[ox.NamedNode], list[ox.Quad]]:
+    """Quads for every field of a claim that ``data`` sets (its kind's properties too).
+
+    Also the predicates they replace.
+    """
+    predicates, quads = _field_quads(claim, data, CLAIM_FIELDS, graph)
+    known = kind_properties()
+    for name, value in data.properties.items():
+        if name not in known:
+            raise ValueError(f"{name!r} is not a property of any kind of claim")
+        prop = known[name]
+        predicates.append(ox.NamedNode(prop.predicate))
+        quads += [
+            ox.Quad(claim, ox.NamedNode(prop.predicate), v, graph)
+            for v in _values(value, prop.is_iri, prop.predicate)
         ]
     return predicates, quads
 
@@ -358,20 +349,8 @@ def _require(store: Store, iri: str, kinds: Sequence[str], what: str) -> None:
         raise NotFoundError(f"no {what} {iri}")
 
 
-CLAIM_KIND_NAMES = (
-    "IndicationStatement",
-    "ContraindicationStatement",
-    "InteractionStatement",
-    "PharmacogenomicStatement",
-    "MonitoringStatement",
-    "PracticePointStatement",
-    "MechanismStatement",
-    "PracticePatternStatement",
-)
-
-
 def _require_claim(store: Store, iri: str) -> None:
-    _require(store, iri, [str(EV[k]) for k in CLAIM_KIND_NAMES], "claim")
+    _require(store, iri, [kind.iri for kind in KINDS], "claim")
 
 
 def _ensure_agent(store: Store, author: str) -> tuple[ox.NamedNode, list[ox.Quad]]:
@@ -497,7 +476,7 @@ def create_claim(store: Store, data: ClaimData, author: str) -> WriteResult:
     claim = mint("claim", data.label)
     graph = AUTHORING_GRAPH
     when = now()
-    _, quads = _field_quads(claim, data, CLAIM_FIELDS, graph)
+    _, quads = _claim_quads(claim, data, graph)
     change = ChangeSet(
         inserts=[
             ox.Quad(claim, RDF_TYPE, _iri(data.kind), graph),
@@ -521,7 +500,7 @@ def update_claim(store: Store, iri: str, data: ClaimData, author: str) -> WriteR
     when = now()
     before = _subject_quads(store, [iri])
     home = _home_graph(before, claim)
-    predicates, inserts = _field_quads(claim, data, CLAIM_FIELDS, home)
+    predicates, inserts = _claim_quads(claim, data, home)
     if data.kind is not None:
         predicates.append(RDF_TYPE)
         inserts.append(ox.Quad(claim, RDF_TYPE, _iri(data.kind), home))

@@ -125,3 +125,14 @@ def as_iri(key: str) -> ox.NamedNode | None:
         return ox.NamedNode(key)
     except ValueError:
         return None
+
+
+def find_grade(store: Store, notation: str, scheme: str) -> str | None:
+    """The grade written ``notation`` (any case) in ``scheme`` (its IRI, or its name after ``grade:``)."""
+    rows = store.select(
+        """SELECT ?g WHERE { ?g a ev:Grade ; skos:notation ?n ; skos:inScheme ?s .
+             FILTER(LCASE(STR(?n)) = LCASE(?notation))
+             FILTER(STR(?s) = ?scheme || STR(?s) = CONCAT(STR(grade:), ?scheme)) }""",
+        {"notation": ox.Literal(notation), "scheme": ox.Literal(scheme)},
+    )
+    return text(rows[0]["g"]) if rows else None

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from api.graphql import nodes
+from api.graphql import reading
 from api.graphql.context import Context
 from api.graphql.executor import LeanExecutor
 from api.graphql.ids import to_global_id
@@ -147,8 +147,8 @@ def test_reads_that_were_not_read_ahead_are_awaited_together(
 ) -> None:
     """Without the look-ahead resolvers return awaitables: same answers, same batched round trips."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nodes, "FOLLOWS", {})
-        patch.setattr(nodes, "LISTS", {})
+        patch.setattr(reading, "FOLLOWS", {})
+        patch.setattr(reading, "LISTS", {})
         lean, standard, answered = both(bundled_store, NESTED[name])
     assert lean == standard
     assert answered
@@ -250,11 +250,11 @@ def test_the_lean_executor_is_on() -> None:
 
 def test_plans_kept_for_a_query_are_bounded(bundled_store: Store, fresh_lean: LeanExecutor) -> None:
     query = "query($key: String!) { drug(key: $key) { label } }"
-    for n in range(nodes.MEMO_PER_QUERY + 20):
+    for n in range(reading.MEMO_PER_QUERY + 20):
         assert execute(bundled_store, query, {"key": f"drug {n}"}).data == {"drug": None}
     prepared = fresh_lean.prepare(query, None)
     assert prepared is not None
-    assert len(prepared.memo) == nodes.MEMO_PER_QUERY
+    assert len(prepared.memo) == reading.MEMO_PER_QUERY
     found = execute(bundled_store, query, {"key": "azathioprine"}).data
     assert found == {"drug": {"label": "azathioprine"}}
 
@@ -266,14 +266,14 @@ def test_resolvers_below_computed_fields_see_graphql_cores_paths(
     query = """{ a: indications(first: 3) { nodes { drug { c: claims(first: 1) { totalCount } }
         references { claims { totalCount } } } } }"""
     seen: list[list[list[str | int]]] = [[], []]
-    original = nodes.inverse_page
+    original = reading.inverse_page
 
     def recording(node: Any, info: Any, *args: Any) -> Any:
         seen[0 if schema.lean is not None else 1].append(info.path.as_list())
         return original(node, info, *args)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nodes, "inverse_page", recording)
+        patch.setattr(reading, "inverse_page", recording)
         lean, standard, answered = both(bundled_store, query)
     assert answered
     assert lean == standard

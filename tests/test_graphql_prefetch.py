@@ -12,7 +12,7 @@ import pytest
 from graphql import build_schema
 from strawberry.types.nodes import InlineFragment, SelectedField
 
-from api.graphql import lookahead, nodes
+from api.graphql import connections, lookahead, reading, registry
 from api.graphql.context import Context
 from api.graphql.schema import schema
 from bench.compiled_page import compiled_page
@@ -104,16 +104,16 @@ def run(store: Store, query: str) -> tuple[Any, list[tuple[str, Any]], int]:
 @pytest.fixture
 def no_look_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
     """Plans that read nothing ahead: every field below a root field reads through the loaders."""
-    monkeypatch.setattr(nodes, "FOLLOWS", {})
-    monkeypatch.setattr(nodes, "LISTS", {})
+    monkeypatch.setattr(reading, "FOLLOWS", {})
+    monkeypatch.setattr(reading, "LISTS", {})
 
 
 @pytest.mark.parametrize("name", [*NESTED, *BAD])
 def test_answers_do_not_depend_on_the_look_ahead(bundled_store: Store, name: str) -> None:
     query = NESTED.get(name) or BAD[name]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nodes, "FOLLOWS", {})
-        patch.setattr(nodes, "LISTS", {})
+        patch.setattr(reading, "FOLLOWS", {})
+        patch.setattr(reading, "LISTS", {})
         without = run(bundled_store, query)
     data, errors, _ = run(bundled_store, query)
     assert (data, errors) == without[:2]
@@ -132,8 +132,8 @@ def test_the_look_ahead_saves_round_trips(
     # the look-ahead alone: without the vocabulary, which saves the loaders' reads of linked nodes too
     monkeypatch.setattr(bundled_store, "vocabulary", lambda: None)
     ahead = run(bundled_store, query)[2]
-    monkeypatch.setattr(nodes, "FOLLOWS", {})
-    monkeypatch.setattr(nodes, "LISTS", {})
+    monkeypatch.setattr(reading, "FOLLOWS", {})
+    monkeypatch.setattr(reading, "LISTS", {})
     assert run(bundled_store, query)[2] > ahead
 
 
@@ -158,14 +158,18 @@ def test_the_page_query_gives_the_total_at_every_offset(bundled_store: Store) ->
     full = run(bundled_store, "{ indications(first: 500) { totalCount nodes { iri } } }")[0]["indications"]
     total = full["totalCount"]
     assert total == len(full["nodes"]) > 4
-    for after in ["", f', after: "{nodes.encode_cursor(1)}"', f', after: "{nodes.encode_cursor(total + 5)}"']:
+    for after in [
+        "",
+        f', after: "{connections.encode_cursor(1)}"',
+        f', after: "{connections.encode_cursor(total + 5)}"',
+    ]:
         data, errors, trips = run(
             bundled_store, f"{{ indications(first: 2{after}) {{ totalCount {PAGE_INFO} }} }}"
         )
         assert not errors
         assert data["indications"]["totalCount"] == total
         assert trips == 1  # the page query alone: no count query, and no node is selected
-    last = f'{{ indications(first: 3, after: "{nodes.encode_cursor(total - 4)}") {{ {PAGE_INFO} nodes {{ iri }} }} }}'
+    last = f'{{ indications(first: 3, after: "{connections.encode_cursor(total - 4)}") {{ {PAGE_INFO} nodes {{ iri }} }} }}'
     data = run(bundled_store, last)[0]["indications"]
     assert [n["iri"] for n in data["nodes"]] == [n["iri"] for n in full["nodes"][-3:]]
     assert data["pageInfo"]["hasNextPage"] is False
@@ -177,7 +181,7 @@ def test_a_page_without_nodes_reads_none_and_says_the_same(
     bundled_store: Store, field: str, after: int | None
 ) -> None:
     """totalCount and pageInfo alone cost the page query only, and equal what a page with nodes says."""
-    window = "first: 3" + ("" if after is None else f', after: "{nodes.encode_cursor(after)}"')
+    window = "first: 3" + ("" if after is None else f', after: "{connections.encode_cursor(after)}"')
     page = "totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }"
     connection = {"indications": "IndicationStatement", "drugs": "Drug", "conditions": "Condition"}[field]
     alone, errors, trips = run(bundled_store, f"{{ {field}({window}) {{ {page} }} }}")
@@ -194,7 +198,7 @@ def test_a_page_without_nodes_reads_none_and_says_the_same(
         assert trips == (1 if field != "indications" and bundled_store.vocabulary() else 2), selection
         assert {k: listed[field][k] for k in ("totalCount", "pageInfo")} == alone[field]
         assert len(listed[field].get("nodes") or listed[field]["edges"]) == 3
-    assert alone[field]["pageInfo"]["startCursor"] == nodes.encode_cursor(
+    assert alone[field]["pageInfo"]["startCursor"] == connections.encode_cursor(
         after + 1 if after is not None else 0
     )
 
@@ -320,9 +324,9 @@ def test_a_plan_leaves_out_what_skip_and_include_leave_out() -> None:
 
 def test_planned_fields_are_fields_of_their_types() -> None:
     types = build_schema(schema.as_str()).type_map
-    links = {name for t in nodes.NODE_TYPES for name in types[t.__name__].fields}  # type: ignore[attr-defined]
-    assert set(nodes.FOLLOWS) <= links
-    for (node_type, name), inverse in nodes.INVERSES.items():
+    links = {name for t in registry.NODE_TYPES for name in types[t.__name__].fields}  # type: ignore[attr-defined]
+    assert set(registry.FOLLOWS) <= links
+    for (node_type, name), inverse in registry.INVERSES.items():
         field = types[node_type.__name__].fields[name]  # type: ignore[attr-defined]
         assert ("first" in field.args) == inverse.paged, name
         assert ("kind" in field.args) == inverse.by_kind, name

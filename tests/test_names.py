@@ -7,7 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from api.graphql.mutations import CONDITION, DRUG, GENE, PHENOTYPE, REFERENCE, SOURCE, SUBSTANCE
+from api.graphql import nodes  # noqa: F401 - the node types, registered for classes_of
+from api.graphql.conversion import REFERENCE, SOURCE, classes_of
 from graph.claims import MAX_NAMED, ClaimFilter, _compile, find_claims, label_order, named, search
 from graph.entity import describe, solutions
 from graph.lookup import _named, find_described, find_nodes
@@ -15,6 +16,9 @@ from graph.names import NAME_PREDICATES, NameIndex
 from graph.namespaces import BASE, EV, PREFIXES
 from graph.store import EvidenceStore, text
 
+DRUG, SUBSTANCE, CONDITION, GENE, PHENOTYPE = (
+    classes_of(name) for name in ("Drug", "Substance", "Condition", "Gene", "Phenotype")
+)
 KINDS = [DRUG, SUBSTANCE, CONDITION, GENE, PHENOTYPE, REFERENCE, SOURCE]
 LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 ALT = ox.NamedNode(PREFIXES["skos"] + "altLabel")

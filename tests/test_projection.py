@@ -7,7 +7,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from api.graphql import nodes
+from api.graphql import reading, registry
 from api.graphql.context import Context
 from api.graphql.lookahead import plan
 from api.graphql.schema import schema
@@ -115,7 +115,7 @@ def test_a_plan_knows_what_each_path_reads() -> None:
 def test_answers_and_round_trips_do_not_depend_on_the_projection(bundled_store: Store, name: str) -> None:
     projected = run(bundled_store, NESTED[name])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nodes, "READS", {})  # every field reads an unknown set: whole nodes
+        patch.setattr(reading, "READS", {})  # every field reads an unknown set: whole nodes
         whole = run(bundled_store, NESTED[name])
     assert projected == whole
 
@@ -123,9 +123,9 @@ def test_answers_and_round_trips_do_not_depend_on_the_projection(bundled_store: 
 def test_a_field_reading_more_than_it_declares_still_answers(bundled_store: Store) -> None:
     query = next(q for q in BENCHMARK if "minCertainty" in q)  # the page of 100
     expected, trips = run(bundled_store, query)
-    wrong = {**nodes.READS, "label": frozenset()}  # label is read, but not declared
+    wrong = {**registry.READS, "label": frozenset()}  # label is read, but not declared
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(nodes, "READS", wrong)
+        patch.setattr(reading, "READS", wrong)
         data, more = run(bundled_store, query)
     assert data == expected
     assert more > trips  # each node completed itself with a query of its own

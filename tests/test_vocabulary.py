@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from api.graphql import nodes
+from api.graphql import reading
 from api.graphql.context import Context
 from api.graphql.schema import schema
 from graph.entity import describe
@@ -168,8 +168,8 @@ def test_answers_are_the_same_without_it_and_leave_it_unchanged(store: EvidenceS
         without = answer(store, NESTED[name])
         assert with_it == without
         with_it_and_no_look_ahead = without
-        patch.setattr(nodes, "FOLLOWS", {})
-        patch.setattr(nodes, "LISTS", {})
+        patch.setattr(reading, "FOLLOWS", {})
+        patch.setattr(reading, "LISTS", {})
     assert with_it_and_no_look_ahead == answer(store, NESTED[name])
     assert store.vocabulary() == Vocabulary.build(store._store)  # requests only read it
 

@@ -4,11 +4,14 @@ Each member's name is the concept's ``skos:notation`` and its value the ``ev:`` 
 test checks both against the ontology, so enums and vocabulary cannot drift apart.
 """
 
+from collections.abc import Mapping
 from enum import Enum
+from typing import TYPE_CHECKING, cast
 
 import strawberry
 
 from api.graphql.descriptions import describe
+from graph.kinds import KINDS
 from graph.namespaces import EV, GRADE
 
 
@@ -125,21 +128,27 @@ class Certainty(Enum):
         return str(GRADE["grade-certainty-" + self.name.lower().replace("_", "-")])
 
 
-@strawberry.enum(description="The kind of a clinical claim.")
-class ClaimKind(_Concept):
-    INDICATION = strawberry.enum_value("IndicationStatement", description=_define("IndicationStatement"))
-    CONTRAINDICATION = strawberry.enum_value(
-        "ContraindicationStatement", description=_define("ContraindicationStatement")
-    )
-    INTERACTION = strawberry.enum_value("InteractionStatement", description=_define("InteractionStatement"))
-    PHARMACOGENOMIC = strawberry.enum_value(
-        "PharmacogenomicStatement", description=_define("PharmacogenomicStatement")
-    )
-    MONITORING = strawberry.enum_value("MonitoringStatement", description=_define("MonitoringStatement"))
-    PRACTICE_POINT = strawberry.enum_value(
-        "PracticePointStatement", description=_define("PracticePointStatement")
-    )
-    MECHANISM = strawberry.enum_value("MechanismStatement", description=_define("MechanismStatement"))
-    PRACTICE_PATTERN = strawberry.enum_value(
-        "PracticePatternStatement", description=_define("PracticePatternStatement")
-    )
+def _claim_kinds() -> type[_Concept]:
+    """The ``ClaimKind`` enum, one member per kind of the kinds table (graph.kinds), in its order."""
+    members = {
+        kind.enum: strawberry.enum_value(kind.class_name, description=_define(kind.class_name))
+        for kind in KINDS
+    }
+    made: type[_Concept] = _make_enum("ClaimKind", members)
+    return strawberry.enum(made, description="The kind of a clinical claim.")
+
+
+def _make_enum(name: str, members: Mapping[str, object]) -> type[_Concept]:
+    """A concept enum with these members, made at run time (its members come from data)."""
+    made = Enum(name, dict(members), type=_Concept, module=__name__)  # type: ignore[misc]
+    return cast("type[_Concept]", made)
+
+
+#: The kind of a claim: one member per row of graph.kinds.KINDS (made at import: to a type
+#: checker, a concept enum).
+if TYPE_CHECKING:
+    ClaimKind = _Concept
+else:
+    ClaimKind = _claim_kinds()
+#: The class IRIs of every kind of claim.
+ALL_CLAIM_KINDS = tuple(kind.iri for kind in KINDS)

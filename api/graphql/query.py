@@ -2,48 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import pyoxigraph as ox
 import strawberry
 
+from api.graphql.connections import Connection, make_connection, page_window
 from api.graphql.context import Info
 from api.graphql.enums import Certainty, ClaimKind, GradingAxis, LicensingStatus, Severity, StudyDesign
 from api.graphql.errors import BadUserInputError
 from api.graphql.ids import from_global_id, to_iri
 from api.graphql.nodes import (
+    CLAIM_TYPES,
     Claim,
     Condition,
-    Connection,
-    ContraindicationStatement,
     Drug,
     GradingScheme,
-    IndicationStatement,
-    InteractionStatement,
-    MechanismStatement,
-    MonitoringStatement,
     Node,
-    PharmacogenomicStatement,
-    PracticePatternStatement,
-    PracticePointStatement,
     Reference,
     SourceDocument,
-    connection_plan,
-    lists_nodes,
-    make_connection,
-    page_window,
-    per_query,
-    read,
-    selection_plan,
 )
+from api.graphql.reading import connection_plan, lists_nodes, per_query, read, selection_plan
 from graph import claims as claim_queries
 from graph.authoring import history as authoring_history
 from graph.claims import ClaimFilter, link_named, named
 from graph.entity import solutions
+from graph.kinds import KINDS, Kind
 from graph.lookup import find_described
 from graph.namespaces import EV
 from graph.store import text
 
+T = TypeVar("T")
 MAX_TEXT = 200
 DRUG_KINDS = (str(EV.Drug), str(EV.DrugClass))
 CONDITION_KINDS = (str(EV.Condition), str(EV.PatientState))
@@ -255,7 +244,28 @@ class ClaimVersion:
     )
 
 
+def kind_list(kind: Kind) -> Any:
+    """The root list of one kind of claim (``indications``, ...), filtered and paged as ``claims``."""
+    member = ClaimKind.__members__[kind.enum]
+
+    def claims_of_kind(
+        self: Any, info: Info, filter: FilterArg = None, first: FirstArg = None, after: AfterArg = None
+    ) -> Any:
+        return claim_connection(info, (member,), filter, first, after)
+
+    claims_of_kind.__annotations__["return"] = Connection[CLAIM_TYPES[kind.class_name]]  # type: ignore[valid-type,name-defined]
+    return strawberry.field(claims_of_kind, description=kind.description)
+
+
+def with_kind_lists(cls: type[T]) -> type[T]:
+    """Add the root list of each kind of claim (from the kinds table)."""
+    for kind in KINDS:
+        setattr(cls, kind.list_name, kind_list(kind))
+    return cls
+
+
 @strawberry.type(description="Everything the evidence graph answers.")
+@with_kind_lists
 class Query:
     @strawberry.field(description="Fetch any node by its global ID.")
     def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -290,86 +300,6 @@ class Query:
         after: AfterArg = None,
     ) -> Connection[Claim]:
         return claim_connection(info, (kind,) if kind else tuple(ClaimKind), filter, first, after)
-
-    @strawberry.field(description="Indications, licensed or not, with grades and references.")
-    def indications(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[IndicationStatement]:
-        return claim_connection(info, (ClaimKind.INDICATION,), filter, first, after)
-
-    @strawberry.field(description="Contraindications.")
-    def contraindications(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[ContraindicationStatement]:
-        return claim_connection(info, (ClaimKind.CONTRAINDICATION,), filter, first, after)
-
-    @strawberry.field(description="Interactions, and documented absences of interaction (negated).")
-    def interactions(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[InteractionStatement]:
-        return claim_connection(info, (ClaimKind.INTERACTION,), filter, first, after)
-
-    @strawberry.field(description="Pharmacogenomic rules (e.g. TPMT and NUDT15).")
-    def pharmacogenomics(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[PharmacogenomicStatement]:
-        return claim_connection(info, (ClaimKind.PHARMACOGENOMIC,), filter, first, after)
-
-    @strawberry.field(description="Monitoring requirements.")
-    def monitoring(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[MonitoringStatement]:
-        return claim_connection(info, (ClaimKind.MONITORING,), filter, first, after)
-
-    @strawberry.field(description="Practice points and pitfalls.")
-    def practice_points(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[PracticePointStatement]:
-        return claim_connection(info, (ClaimKind.PRACTICE_POINT,), filter, first, after)
-
-    @strawberry.field(description="Mechanism of action and metabolism statements.")
-    def mechanisms(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[MechanismStatement]:
-        return claim_connection(info, (ClaimKind.MECHANISM,), filter, first, after)
-
-    @strawberry.field(description="Practice-pattern and survey findings.")
-    def practice_patterns(
-        self,
-        info: Info,
-        filter: FilterArg = None,
-        first: FirstArg = None,
-        after: AfterArg = None,
-    ) -> Connection[PracticePatternStatement]:
-        return claim_connection(info, (ClaimKind.PRACTICE_PATTERN,), filter, first, after)
 
     @strawberry.field(description="References, by label.")
     def references(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Reference]:
