@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph.remote import RemoteStore
-from tests.oxigraph_server import OxigraphServer
+from testing.oxigraph_server import OxigraphServer
 
 
 def bench_remote(

@@ -40,13 +40,13 @@ from api.graphql.schema import schema
 from api.settings import Settings
 from bench import mutation
 from bench.child import maxrss_mib, run_child
-from bench.generate import TIERS, dataset_path, triple_count
 from bench.loadgen import Connection, load, post_request
-from bench.queries import CASES, Case
 from bench.remote import bench_remote
 from graph.load import bundled_files, load_sources, read_sources
 from graph.store import EvidenceStore, Store
 from graph.validation import candidate_store, validate_store_pyshacl
+from testing.generate import TIERS, dataset_path, triple_count
+from testing.queries import CASES, Case
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 BUNDLED = "bundled"

@@ -8,7 +8,7 @@ Each phase talks to a real server started as ``evidence-graph serve`` in a child
 token from ``EVIDENCE_GRAPH_API_TOKENS``, every other setting as shipped, response cache on):
 
 1. **Unloaded.** Phase 2's traffic from one client: the read mix (light queries of
-   ``bench.queries``), one request every ``--interval`` seconds, beside one ``createClaim`` per
+   ``testing.queries``), one request every ``--interval`` seconds, beside one ``createClaim`` per
    second, for ``--baseline-seconds``: the baseline of the p99 target. (Paced like phase 2, so
    that both count the cost of waking an idle server; 1b, the same reads back to back without
    writes, shows the other extreme and is reported, not a target.)
@@ -17,7 +17,7 @@ token from ``EVIDENCE_GRAPH_API_TOKENS``, every other setting as shipped, respon
    50 ms too). Targets: 0 errors, read p99 within 2x of the unloaded p99, growth of the server's
    RSS under 50 MB. 2+heavy: the same with five clients sending heavy but legal queries back to
    back (``--no-combined`` skips it). Targets: ``/health`` p99 under 100 ms, no ``/health`` error.
-3. **Heavy.** On a second server holding the 100k tier of ``bench.generate`` (loaded on disk with
+3. **Heavy.** On a second server holding the 100k tier of ``testing.generate`` (loaded on disk with
    ``evidence-graph load``), where the heavy queries are heavy indeed, five clients send them
    back to back while one client asks ``GET /health`` every 50 ms (3a: ``/health`` alone first).
    Targets: ``/health`` p99 under 100 ms, no ``/health`` error.
@@ -61,10 +61,10 @@ from typing import Any
 import httpx
 
 from bench import mutation
-from bench.generate import dataset_path
 from bench.loadgen import exchange, post_request
-from bench.queries import DRUG_GRAPHQL, GRADE_A_GRAPHQL, PAGE_GRAPHQL, SEARCH_GRAPHQL
 from bench.run import BUNDLED, RESULTS_DIR, cpu_seconds, cpu_share, free_port, load_quads, machine, tier_files
+from testing.generate import dataset_path
+from testing.queries import DRUG_GRAPHQL, GRADE_A_GRAPHQL, PAGE_GRAPHQL, SEARCH_GRAPHQL
 
 HOST = "127.0.0.1"
 #: Seconds a client waits for one answer before it counts an error and reconnects.
@@ -80,14 +80,14 @@ HEALTH_EVERY = 0.05
 WRITE_EVERY = 1.0
 #: Reads sent up to this many seconds after a write ends are reported with the writes' neighbours.
 AFTER_WRITE = 0.1
-#: The generated tier served in phase 3 (bench.generate.TIERS).
+#: The generated tier served in phase 3 (testing.generate.TIERS).
 HEAVY_TIER = "100k"
 #: The label of phase 2 repeated with the heavy clients and the /health probe.
 COMBINED = "2+heavy"
 #: Kept error bodies per kind of request (the JSON holds them; the rest are only counted).
 ERROR_SAMPLES = 5
 
-#: The read mix: light queries of bench.queries, each run in the light lane (estimate <= 100 nodes).
+#: The read mix: light queries of testing.queries, each run in the light lane (estimate <= 100 nodes).
 READ_MIX: dict[str, str] = {
     "grade_a_unlicensed": GRADE_A_GRAPHQL,
     "drug_lookup": DRUG_GRAPHQL,

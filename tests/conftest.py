@@ -18,7 +18,7 @@ from api.settings import Settings
 from graph.load import bundled_files, load_sources, read_sources
 from graph.remote import RemoteStore
 from graph.store import EvidenceStore, Store
-from tests.oxigraph_server import OxigraphServer
+from testing.oxigraph_server import OxigraphServer
 
 BACKENDS = ["embedded", "remote"]
 

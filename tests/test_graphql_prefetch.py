@@ -15,8 +15,6 @@ from strawberry.types.nodes import InlineFragment, SelectedField
 from api.graphql import connections, lookahead, reading, registry
 from api.graphql.context import Context
 from api.graphql.schema import schema
-from bench.compiled_page import compiled_page
-from bench.queries import CASES
 from graph.entity import describe
 from graph.namespaces import EV, PREFIXES
 from graph.store import Store
@@ -330,12 +328,3 @@ def test_planned_fields_are_fields_of_their_types() -> None:
         field = types[node_type.__name__].fields[name]  # type: ignore[attr-defined]
         assert ("first" in field.args) == inverse.paged, name
         assert ("kind" in field.args) == inverse.by_kind, name
-
-
-def test_the_compiled_page_experiment_gives_the_api_answer(bundled_store: Store) -> None:
-    """bench.compiled_page (bench/README.md, section 3) asks the page of 100 with the API's meaning."""
-    case = next(c for c in CASES if c.name == "page_100")
-    data, errors, _ = run(bundled_store, case.graphql)
-    assert not errors
-    assert compiled_page(bundled_store) == data
-    assert data["indications"]["nodes"]

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from graph.load import ensure_content
 from graph.remote import RemoteStore, StoreUnavailableError
-from tests.oxigraph_server import OxigraphServer, free_port
+from testing.oxigraph_server import OxigraphServer, free_port
 
 CLI = str(Path(sys.executable).parent / "evidence-graph")
 QUERY = '{ contraindications(filter: {drug: "azathioprine", severity: ABSOLUTE}) { totalCount } }'

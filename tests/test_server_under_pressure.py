@@ -22,7 +22,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from tests.oxigraph_server import OxigraphServer
+from testing.oxigraph_server import OxigraphServer
 from tests.test_http_server import Server, server_env, start_server, stop_server
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -10,7 +10,6 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
-from bench.generate import generate
 from graph.load import read_sources
 from graph.paths import ontology_files
 from graph.shacl_sparql import (
@@ -22,6 +21,7 @@ from graph.shacl_sparql import (
     validate_store_sparql,
 )
 from graph.validation import ValidationReport, candidate_store, validate_store_pyshacl
+from testing.generate import generate
 from tests.test_shapes import BASE, CASES, EXTRA_CASES, KINDS, PREFIXES
 
 Key = tuple[str, str, str | None, str | None, str]

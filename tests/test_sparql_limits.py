@@ -25,8 +25,8 @@ from api.app import create_app
 from api.sandbox import JobError, Output, Sandbox, no_network
 from api.settings import Settings
 from graph.store import EvidenceStore, Store
+from testing.oxigraph_server import OxigraphServer
 from tests.conftest import ROOMY, remote_store
-from tests.oxigraph_server import OxigraphServer
 
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

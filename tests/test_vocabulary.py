@@ -17,8 +17,8 @@ from graph.entity import describe
 from graph.namespaces import EV, PREFIXES
 from graph.store import EvidenceStore
 from graph.vocabulary import LINK_PREDICATES, VOCABULARY_CLASSES, Vocabulary
+from testing.oxigraph_server import OxigraphServer
 from tests.conftest import remote_store
-from tests.oxigraph_server import OxigraphServer
 from tests.test_graphql_prefetch import NESTED, PAGE, NoBatches
 
 ONTOLOGY = Path(__file__).resolve().parent.parent / "ontology" / "evidence.ttl"

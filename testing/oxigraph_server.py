@@ -1,5 +1,6 @@
 """A real Oxigraph SPARQL server for tests: ``oxigraph serve`` from the PyPI package, started on
-a free loopback port with a temporary directory, stopped (and restartable) on demand."""
+a free loopback port with a temporary directory, stopped (and restartable) on demand.
+"""
 
 from __future__ import annotations
 

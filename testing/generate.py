@@ -11,7 +11,7 @@ scale, GRADE certainty and strength, BAD, SIGN).
 The only randomness is ``random.Random(seed)``, so a tier and a seed always give the same file.
 Files are N-Triples in ``bench/.cache/`` (git-ignored), written once and reused.
 
-    python -m bench.generate 10k 100k        # writes (or finds) the cached files, prints their paths
+    python -m testing.generate 10k 100k        # writes (or finds) the cached files, prints their paths
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
+BENCH_DIR = Path(__file__).resolve().parent.parent / "bench"
 CACHE_DIR = BENCH_DIR / ".cache"
 SEED = 20260130
 #: Bump when the generator's output changes, so stale cached files are not reused.
