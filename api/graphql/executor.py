@@ -312,14 +312,11 @@ class LeanExecutor:
         if prepared is None or prepared.given_back > prepared.answered + 2:
             return None
         variables: VariableValues | None = None
-        coerced: dict[str, Any] = {}
         if prepared.operation.variable_definitions:
-            found = get_variable_values(
-                self.schema, prepared.operation.variable_definitions, variable_values or {}
-            )
-            if not isinstance(found, VariableValues):
+            variables = self._variables(prepared, variable_values or {})
+            if variables is None:
                 return None
-            variables, coerced = found, found.coerced
+        coerced = {} if variables is None else variables.coerced
         request = _Request(self, prepared, context_value, root_value, variables, coerced)
         try:
             steps = self._plan(prepared, request)
@@ -334,6 +331,15 @@ class LeanExecutor:
         prepared.answered += 1
         self.answered += 1
         return ExecutionResult(data=data, errors=None, extensions={})
+
+    def _variables(self, prepared: _Prepared, given: dict[str, Any]) -> VariableValues | None:
+        """The operation's variables coerced to their types; None if they do not (graphql-core tells)."""
+        definitions = prepared.operation.variable_definitions or ()
+        try:
+            found = get_variable_values(self.schema, definitions, given)
+        except IndexError:  # graphql-core's suggestions fail on some names (see api.graphql.schema)
+            return None
+        return found if isinstance(found, VariableValues) else None
 
     # --- preparing a query --------------------------------------------------------------------
 

@@ -47,6 +47,31 @@ logger = logging.getLogger(__name__)
 NOT_AN_OBJECT = 'The request body must be a JSON object, e.g. {"query": "{ drugs { totalCount } }"}.'
 
 
+def not_unicode(value: object) -> str | None:
+    r"""Why a decoded JSON value is not Unicode text, or None if it is.
+
+    JSON escapes can spell lone surrogates (``"\ud800"``), which are not Unicode scalar values:
+    a GraphQL String cannot hold one, nor can an RDF literal. The walk visits each member once.
+    """
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as error:
+                return (
+                    f"The request holds a lone surrogate ({item[error.start]!r}) in a JSON string: "
+                    "strings must be Unicode text."
+                )
+    return None
+
+
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL view, with the API's context, strict bodies and lanes."""
 
@@ -63,11 +88,15 @@ class GraphQLView(GraphQL[Context, None]):
         )
 
     def decode_json(self, data: str | bytes) -> object:
-        """JSON from the body or a URL parameter; malformed, not UTF-8 or too deep: a 400."""
+        """JSON from the body or a URL parameter; malformed, not UTF-8, too deep or not text: a 400."""
         try:
-            return json.loads(data)
+            value = json.loads(data)
         except (UnicodeDecodeError, RecursionError) as error:
             raise json.JSONDecodeError(f"unreadable JSON: {type(error).__name__}", "", 0) from None
+        fault = not_unicode(value)
+        if fault is not None:
+            raise HTTPException(400, fault)
+        return value
 
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter

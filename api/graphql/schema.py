@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError, GraphQLSyntaxError, specified_rules
 from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -99,6 +100,22 @@ def _bad_variables(error: GraphQLError) -> bool:
     return error.path is None and isinstance(error.original_error, GraphQLError | ValueError | TypeError)
 
 
+class _Execution(StrawberryGraphQLCoreExecutionContext):
+    """strawberry's execution context, whose variables are coerced without suggestions if need be.
+
+    graphql-core's "did you mean" (``suggestion_list``) raises IndexError for a name that changes
+    length in lower case (an unknown input field ``"x\u0130"``, say); the values are then coerced
+    again without suggestions, so the client gets graphql-core's message, not an internal error.
+    """
+
+    @classmethod
+    def build(cls, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().build(*args, **kwargs)
+        except IndexError:
+            return super().build(*args, **{**kwargs, "hide_suggestions": True})
+
+
 class EvidenceSchema(strawberry.Schema):
     """The schema: queries run on the lean executor where it can; only unexpected errors are logged.
 
@@ -171,6 +188,7 @@ schema = EvidenceSchema(
     query=Query,
     mutation=Mutation,
     types=NODE_TYPES,
+    execution_context_class=_Execution,
     extensions=[
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
