@@ -27,7 +27,9 @@ from api.sandbox import Sandbox
 from api.security import SecurityHeaders, cors_options
 from api.settings import Settings, get_settings
 from graph import __version__
+from graph.names import NameIndex
 from graph.store import Store
+from graph.vocabulary import Vocabulary
 
 
 def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
@@ -92,8 +94,8 @@ def warm(store: Store) -> None:
 
     The name index (graph.names) and the vocabulary (graph.vocabulary); a remote store has none.
     """
-    store.name_index()
-    store.vocabulary()
+    store.index(NameIndex)
+    store.index(Vocabulary)
 
 
 def settle_heap(store: Store | None = None) -> None:

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from graph.entity import iri_list, solutions
 from graph.lookup import as_iri
-from graph.names import NAME_PATH, name_union
+from graph.names import NAME_PATH, NameIndex, name_union
 from graph.namespaces import EV
 from graph.store import Store, Term, text
 
@@ -134,7 +134,7 @@ def named(store: Store, key: str) -> list[str] | None:
     None when the store has no index, or when more than :data:`MAX_NAMED` nodes carry the name
     (then the names are compared in SPARQL).
     """
-    index = store.name_index()
+    index = store.index(NameIndex)
     if index is None:
         return None
     iris = set(index.nodes(key))
@@ -362,7 +362,7 @@ def search(store: Store, value: str, *, from_names: bool | None = None) -> list[
     if not any(c.isalnum() for c in value):
         return []  # punctuation alone would match everything
     if from_names is None:
-        index = store.name_index()
+        index = store.index(NameIndex)
         from_names = index is None or len(index) >= SEARCH_FROM_NAMES
     pattern = search_pattern(value)
     # constant patterns, serialized by pyoxigraph: see the text filter in _compile

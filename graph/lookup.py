@@ -52,7 +52,7 @@ def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
     node = as_iri(key)
     if node is not None and store.select(_IS_A % (iri_list(kinds), node)):
         return [key]
-    index = store.name_index()
+    index = store.index(NameIndex)
     if index is not None:
         return _of_kinds(store, index.nodes(key), kinds)
     rows = store.select(f"SELECT ?s WHERE {{ {_named(kinds, key)} }} ORDER BY ?s")
@@ -76,7 +76,7 @@ def find_described(
         found = describe(store, [key], steps)
         if key in found and found[key].types.intersection(kinds):
             return key, found
-    index = store.name_index()
+    index = store.index(NameIndex)
     if index is not None:
         return _described_by_name(store, index, key, kinds, steps)
     named = _named(kinds, key)

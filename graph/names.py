@@ -98,9 +98,9 @@ class NameIndex:
         """The IRIs of the nodes one of whose names is ``name``, ignoring case."""
         return frozenset(self._nodes.get(name_key(name), ()))
 
-    def refresh(self, store: ox.Store, subjects: Iterable[str]) -> None:
-        """Read the names of ``subjects`` again from ``store`` (after a write changed them)."""
-        for iri in subjects:
+    def refresh(self, store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+        """Read again from ``store`` the names that a write's ``quads`` (deletes and inserts) changed."""
+        for iri in named_subjects(quads):
             for key in self._keys.pop(iri, ()):
                 holders = self._nodes.get(key)
                 if holders is not None:

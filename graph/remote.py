@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from graph.errors import EvidenceGraphError
 from graph.namespaces import PREFIXES
-from graph.store import GraphName, SelectAndAsk, Term, bind, data_blocks
+from graph.store import GraphName, Index, SelectAndAsk, Term, bind, data_blocks
 
 #: Media types asked of the server.
 RESULTS_JSON = "application/sparql-results+json"
@@ -318,11 +318,8 @@ class RemoteStore(SelectAndAsk):
     def flush(self) -> None:
         """Nothing to do: the server owns durability."""
 
-    def name_index(self) -> None:
-        """None: other processes may write to the server unseen, so names are looked up in SPARQL."""
-
-    def vocabulary(self) -> None:
-        """None: other processes may write to the server unseen, so linked nodes are read in SPARQL."""
+    def index(self, kind: type[Index]) -> None:
+        """None: other processes may write to the server unseen, so it is read in SPARQL instead."""
 
     def graph_version(self, graph: ox.NamedNode) -> None:
         """None: other processes may write to the server unseen."""

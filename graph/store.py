@@ -17,17 +17,14 @@ import threading
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol, Self, TypeVar
 
 import pyoxigraph as ox
 
-from graph.names import NameIndex, named_subjects
 from graph.namespaces import PREFIXES
 
-if TYPE_CHECKING:
-    from graph.vocabulary import Vocabulary
-
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+IndexT = TypeVar("IndexT", bound="Index")
 GraphName = ox.NamedNode | ox.BlankNode
 Row = dict[str, Term]
 
@@ -93,6 +90,21 @@ def rows_of(result: ox.QuerySolutions) -> list[Row]:
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
 
 
+class Index(Protocol):
+    """An in-memory index over a store's data (graph.names, graph.vocabulary).
+
+    The store builds it on first use and tells it of each write it can follow (``refresh`` with
+    the write's deletes and inserts); after any other write it builds it again.
+    """
+
+    @classmethod
+    def build(cls, dataset: ox.Store) -> Self:
+        """The index of every quad of ``dataset``."""
+
+    def refresh(self, dataset: ox.Store, quads: Iterable[ox.Quad]) -> None:
+        """Bring the index up to date after a write of ``quads`` (its deletes and inserts)."""
+
+
 class Store(Protocol):
     """What the graph layer needs of a store; embedded Oxigraph and a SPARQL server provide it."""
 
@@ -150,11 +162,8 @@ class Store(Protocol):
     def flush(self) -> None:
         """Make writes durable where that needs a call."""
 
-    def name_index(self) -> NameIndex | None:
-        """The index of node names, current with the store (None: look names up in SPARQL)."""
-
-    def vocabulary(self) -> Vocabulary | None:
-        """The vocabulary nodes, described and current with the store (None: read them in SPARQL)."""
+    def index(self, kind: type[IndexT]) -> IndexT | None:
+        """The in-memory index ``kind``, current with the store (None: this store keeps none)."""
 
     def graph_version(self, graph: ox.NamedNode) -> tuple[int, int] | None:
         """A value that changes whenever ``graph`` may have changed (None: not known here)."""
@@ -211,11 +220,9 @@ class EvidenceStore(SelectAndAsk):
         #: Serializes writes. Re-entrant: an authoring operation holds it from its first read
         #: to its commit, so no other write can change what it read.
         self.write_lock = threading.RLock()
-        self._names: NameIndex | None = None
-        self._names_generation = -1  # the generation self._names is current with
-        self._vocabulary: Vocabulary | None = None
-        self._vocabulary_generation = -1  # the generation self._vocabulary is current with
-        #: Guards both in-memory indexes; taken after write_lock, never before it.
+        #: In-memory indexes by kind, each with the generation it is current with.
+        self._indexes: dict[type[Index], tuple[Index, int]] = {}
+        #: Guards the in-memory indexes; taken after write_lock, never before it.
         self._index_lock = threading.Lock()
         self._epoch = 0  # bumped by the writes that do not say which graphs they change
         self._graph_writes: dict[str, int] = {}  # graph IRI -> applies that wrote to it
@@ -232,31 +239,18 @@ class EvidenceStore(SelectAndAsk):
         """
         return (self._epoch, self._graph_writes.get(graph.value, 0))
 
-    def name_index(self) -> NameIndex:
-        """The index of node names (graph.names), current with the store.
+    def index(self, kind: type[IndexT]) -> IndexT:
+        """The in-memory index ``kind`` (graph.names, graph.vocabulary), current with the store.
 
-        Built on first use, and again after a write that did not keep it current.
+        Built on first use, kept current by :meth:`apply`, built again after any other write.
         """
         with self._index_lock:
-            if self._names is None or self._names_generation != self.generation:
+            held = self._indexes.get(kind)
+            if held is None or held[1] != self.generation:
                 generation = self.generation
-                self._names = NameIndex.build(self._store)
-                self._names_generation = generation
-            return self._names
-
-    def vocabulary(self) -> Vocabulary:
-        """The vocabulary nodes, described (graph.vocabulary), current with the store.
-
-        Built on first use, and again after a write that did not keep it current.
-        """
-        from graph.vocabulary import Vocabulary  # noqa: PLC0415 - it imports this module (via graph.entity)
-
-        with self._index_lock:
-            if self._vocabulary is None or self._vocabulary_generation != self.generation:
-                generation = self.generation
-                self._vocabulary = Vocabulary.build(self._store)
-                self._vocabulary_generation = generation
-            return self._vocabulary
+                held = (kind.build(self._store), generation)
+                self._indexes[kind] = held
+            return held[0]  # type: ignore[return-value]
 
     def query(
         self,
@@ -318,8 +312,7 @@ class EvidenceStore(SelectAndAsk):
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
         """Delete then insert quads in one SPARQL Update: all of it is applied, or none.
 
-        The name index and the vocabulary, if current, stay current: the names of the subjects
-        whose names the change writes are read again, and so are the vocabulary nodes it writes.
+        The in-memory indexes that are current stay current: each is told of the change.
         """
         deletes, inserts = list(deletes), list(inserts)
         operations = data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts)
@@ -327,18 +320,14 @@ class EvidenceStore(SelectAndAsk):
             for graph in {q.graph_name.value for q in (*deletes, *inserts)}:  # type: ignore[union-attr]
                 self._graph_writes[graph] = self._graph_writes.get(graph, 0) + 1
             with self._index_lock:  # a reader waits for the write rather than rebuild an index
-                names = self._names if self._names_generation == self.generation else None
-                vocabulary = self._vocabulary if self._vocabulary_generation == self.generation else None
+                current = [index for index, at in self._indexes.values() if at == self.generation]
                 self.generation += 1
                 with self._commit_lock:
                     self._store.update(" ;\n".join(operations))
                 self.generation += 1
-                if names is not None:
-                    names.refresh(self._store, named_subjects([*deletes, *inserts]))
-                    self._names_generation = self.generation
-                if vocabulary is not None:
-                    vocabulary.refresh(self._store, [*deletes, *inserts])
-                    self._vocabulary_generation = self.generation
+                for index in current:
+                    index.refresh(self._store, [*deletes, *inserts])
+                    self._indexes[type(index)] = (index, self.generation)
 
     def dump(self, rdf_format: ox.RdfFormat = ox.RdfFormat.N_QUADS) -> bytes:
         """Serialize the whole dataset (for backups and exports)."""

@@ -200,14 +200,13 @@ def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.M
         uvicorn, "run", lambda app, **options: served.append((gc.get_freeze_count(), options))
     )
     built: list[tuple[str, int]] = []
-    for index in ("name_index", "vocabulary"):
-        original = getattr(EvidenceStore, index)
+    original = EvidenceStore.index
 
-        def recorded(self: EvidenceStore, original: Any = original, index: str = index) -> Any:
-            built.append((index, gc.get_freeze_count()))
-            return original(self)
+    def recorded(self: EvidenceStore, kind: Any) -> Any:
+        built.append((kind.__name__, gc.get_freeze_count()))
+        return original(self, kind)
 
-        monkeypatch.setattr(EvidenceStore, index, recorded)
+    monkeypatch.setattr(EvidenceStore, "index", recorded)
     before = gc.get_freeze_count()
     try:
         result = CliRunner().invoke(cli.app, ["serve", "--port", "8765"])
@@ -217,6 +216,6 @@ def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.M
     assert len(served) == 1
     frozen, options = served[0]
     assert frozen > before
-    assert {name for name, _ in built} == {"name_index", "vocabulary"}
+    assert {name for name, _ in built} == {"NameIndex", "Vocabulary"}
     assert all(count == before for _, count in built)  # before the freeze, not by the first request
     assert options["port"] == 8765

@@ -18,6 +18,8 @@ from api.graphql.schema import schema
 from graph.entity import describe
 from graph.namespaces import EV, PREFIXES
 from graph.store import Store
+from graph.vocabulary import Vocabulary
+from testing import without_vocabulary
 
 # The benchmark's queries (bench/queries.py) and the round trips each costs with the look-ahead.
 GRADE_A = """{ indications(filter: {licensed: false, grade: "A"}) { totalCount
@@ -128,7 +130,7 @@ def test_the_look_ahead_saves_round_trips(
     bundled_store: Store, query: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # the look-ahead alone: without the vocabulary, which saves the loaders' reads of linked nodes too
-    monkeypatch.setattr(bundled_store, "vocabulary", lambda: None)
+    monkeypatch.setattr(bundled_store, "index", without_vocabulary(bundled_store))
     ahead = run(bundled_store, query)[2]
     monkeypatch.setattr(reading, "FOLLOWS", {})
     monkeypatch.setattr(reading, "LISTS", {})
@@ -193,7 +195,7 @@ def test_a_page_without_nodes_reads_none_and_says_the_same(
         listed, errors, trips = run(bundled_store, f"{{ {field}({window}) {{ {page} {selection} }} }}")
         assert not errors, errors
         # one describe more; none for drugs and conditions, which the vocabulary holds (graph.vocabulary)
-        assert trips == (1 if field != "indications" and bundled_store.vocabulary() else 2), selection
+        assert trips == (1 if field != "indications" and bundled_store.index(Vocabulary) else 2), selection
         assert {k: listed[field][k] for k in ("totalCount", "pageInfo")} == alone[field]
         assert len(listed[field].get("nodes") or listed[field]["edges"]) == 3
     assert alone[field]["pageInfo"]["startCursor"] == connections.encode_cursor(
@@ -218,7 +220,7 @@ def test_an_inverse_list_without_nodes_reads_none_and_says_the_same(
     bundled_store: Store, query: str, round_trips: tuple[int, int]
 ) -> None:
     """Totals, cursors and pageInfo of a list come from the list alone: its nodes are not described."""
-    expected = round_trips[0] if bundled_store.vocabulary() else round_trips[1]
+    expected = round_trips[0] if bundled_store.index(Vocabulary) else round_trips[1]
     alone, errors, trips = run(bundled_store, "{ " + query.replace("LIST", LIST_ONLY) + " }")
     assert not errors, errors
     assert trips == expected

@@ -112,9 +112,9 @@ def test_blank_nodes_are_not_found_by_name(store: EvidenceStore) -> None:
 
 
 def test_writes_keep_the_index_current_without_rebuilding_it(store: EvidenceStore) -> None:
-    index = store.name_index()
+    index = store.index(NameIndex)
     store.apply([], [*drug("newdrug", "Zapthioprine"), ox.Quad(node("newdrug"), ALT, ox.Literal("ZPT"), G1)])
-    assert store.name_index() is index  # kept current, not rebuilt
+    assert store.index(NameIndex) is index  # kept current, not rebuilt
     assert find_nodes(store, "zapthioprine", DRUG) == [node("newdrug").value]
     assert find_nodes(store, "zpt", DRUG) == [node("newdrug").value]
 
@@ -130,15 +130,15 @@ def test_writes_keep_the_index_current_without_rebuilding_it(store: EvidenceStor
     store.apply([], [ox.Quad(node("newdrug"), ALT, ox.Literal("ZPT"), G2)])
     store.apply([ox.Quad(node("newdrug"), ALT, ox.Literal("ZPT"), G1)], [])
     assert find_nodes(store, "zpt", DRUG) == [node("newdrug").value]
-    assert store.name_index() is index
+    assert store.index(NameIndex) is index
     assert index == NameIndex.build(store._store)  # what a rebuild from scratch would hold
 
 
 def test_other_writes_rebuild_the_index(store: EvidenceStore) -> None:
-    first = store.name_index()
+    first = store.index(NameIndex)
     store.add_quads(drug("added", "Addedrug"))
     assert find_nodes(store, "addedrug", DRUG) == [node("added").value]
-    second = store.name_index()
+    second = store.index(NameIndex)
     assert second is not first
     store.replace_graphs([G1], drug("replaced", "Replacedrug", graph=G1))
     assert find_nodes(store, "addedrug", DRUG) == []
@@ -151,11 +151,11 @@ def test_other_writes_rebuild_the_index(store: EvidenceStore) -> None:
 
 
 def test_a_failed_write_leaves_a_correct_index(store: EvidenceStore) -> None:
-    store.name_index()
+    store.index(NameIndex)
     with pytest.raises(ValueError, match="named graphs"):
         store.apply([], [ox.Quad(node("x"), LABEL, ox.Literal("Defaultgraphname"))])
     assert find_nodes(store, "azathioprine", DRUG) == sparql_nodes(store, "azathioprine", DRUG)
-    assert store.name_index() == NameIndex.build(store._store)
+    assert store.index(NameIndex) == NameIndex.build(store._store)
 
 
 def test_the_index_reads_every_name_predicate(store: EvidenceStore) -> None:
@@ -219,13 +219,13 @@ def test_a_name_on_many_nodes_is_compared_in_sparql(store: EvidenceStore) -> Non
 
 
 def test_the_server_builds_the_index_before_its_first_request(store: EvidenceStore) -> None:
-    assert store._names is None
+    assert NameIndex not in store._indexes
     with TestClient(create_app(store=store)) as client:
-        assert store._names is not None
-        built = store._names
+        assert NameIndex in store._indexes
+        built = store._indexes[NameIndex]
         answer = client.post("/graphql", json={"query": '{ drug(key: "AZATHIOPRINE") { iri } }'}).json()
         assert answer == {"data": {"drug": {"iri": f"{BASE}id/drug/azathioprine"}}}
-        assert store._names is built
+        assert store._indexes[NameIndex] is built
 
 
 def test_both_search_queries_give_the_same_answer(store: EvidenceStore) -> None:

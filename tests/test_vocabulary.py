@@ -17,6 +17,7 @@ from graph.entity import describe
 from graph.namespaces import EV, PREFIXES
 from graph.store import EvidenceStore
 from graph.vocabulary import LINK_PREDICATES, VOCABULARY_CLASSES, Vocabulary
+from testing import with_vocabulary, without_vocabulary
 from testing.oxigraph_server import OxigraphServer
 from tests.conftest import remote_store
 from tests.test_graphql_prefetch import NESTED, PAGE, NoBatches
@@ -81,7 +82,7 @@ def test_the_lists_match_the_ontology() -> None:
 
 
 def test_every_vocabulary_node_is_described_as_describe_does(store: EvidenceStore) -> None:
-    vocabulary = store.vocabulary()
+    vocabulary = store.index(Vocabulary)
     expected = members(store)
     assert len(expected) > 100
     assert set(vocabulary.entities) == expected
@@ -96,7 +97,7 @@ def test_every_vocabulary_node_is_described_as_describe_does(store: EvidenceStor
 
 
 def test_writes_keep_the_vocabulary_current_without_rebuilding_it(store: EvidenceStore) -> None:
-    vocabulary = store.vocabulary()
+    vocabulary = store.index(Vocabulary)
     drug = ox.NamedNode(str(EV.Drug))
     some_drug = next(i for i, e in vocabulary.entities.items() if str(EV.Drug) in e.types)
     some_claim = store.select("SELECT ?s WHERE { ?s a ev:IndicationStatement } LIMIT 1")[0]["s"]
@@ -127,36 +128,36 @@ def test_writes_keep_the_vocabulary_current_without_rebuilding_it(store: Evidenc
     ]
     for deletes, inserts in writes:
         store.apply(deletes, inserts)
-        assert store.vocabulary() is vocabulary  # kept current, not rebuilt
+        assert store.index(Vocabulary) is vocabulary  # kept current, not rebuilt
         assert vocabulary == Vocabulary.build(store._store), (deletes, inserts)
     assert node("new").value not in vocabulary.entities
     assert ox.Literal("Another name") in vocabulary.entities[some_drug].all(SKOS + "altLabel")
 
 
 def test_other_writes_rebuild_the_vocabulary(store: EvidenceStore) -> None:
-    first = store.vocabulary()
+    first = store.index(Vocabulary)
     store.add_quads([ox.Quad(node("added"), TYPE, ox.NamedNode(str(EV.Gene)), G1)])
-    second = store.vocabulary()
+    second = store.index(Vocabulary)
     assert second is not first
     assert node("added").value in second.entities
     store.replace_graphs([G1], [])
-    assert node("added").value not in store.vocabulary().entities
+    assert node("added").value not in store.index(Vocabulary).entities
     staging = ox.Store()
     staging.add(ox.Quad(node("adopted"), TYPE, ox.NamedNode(str(EV.Gene)), G1))
     store.adopt(staging)
-    assert set(store.vocabulary().entities) == {node("adopted").value}
+    assert set(store.index(Vocabulary).entities) == {node("adopted").value}
 
 
 def test_a_failed_write_leaves_a_correct_vocabulary(store: EvidenceStore) -> None:
-    store.vocabulary()
+    store.index(Vocabulary)
     with pytest.raises(ValueError, match="named graphs"):
         store.apply([], [ox.Quad(node("x"), TYPE, ox.NamedNode(str(EV.Drug)))])
-    assert store.vocabulary() == Vocabulary.build(store._store)
+    assert store.index(Vocabulary) == Vocabulary.build(store._store)
 
 
 def test_the_vocabulary_is_not_a_round_trip(store: EvidenceStore) -> None:
     before = store.query_count
-    store.vocabulary()
+    store.index(Vocabulary)
     assert store.query_count == before  # housekeeping, like the name index: requests count their own
 
 
@@ -164,14 +165,14 @@ def test_the_vocabulary_is_not_a_round_trip(store: EvidenceStore) -> None:
 def test_answers_are_the_same_without_it_and_leave_it_unchanged(store: EvidenceStore, name: str) -> None:
     with_it = answer(store, NESTED[name])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store, "vocabulary", lambda: None)
+        patch.setattr(store, "index", without_vocabulary(store))
         without = answer(store, NESTED[name])
         assert with_it == without
         with_it_and_no_look_ahead = without
         patch.setattr(reading, "FOLLOWS", {})
         patch.setattr(reading, "LISTS", {})
     assert with_it_and_no_look_ahead == answer(store, NESTED[name])
-    assert store.vocabulary() == Vocabulary.build(store._store)  # requests only read it
+    assert store.index(Vocabulary) == Vocabulary.build(store._store)  # requests only read it
 
 
 class Vanishing(dict[str, Any]):
@@ -198,11 +199,11 @@ def test_a_node_leaving_the_vocabulary_during_a_request_is_read_in_sparql(
     """Mutations commit in a worker thread while requests read the vocabulary in the event loop."""
     query = PAGE if name == "page" else NESTED[name]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store, "vocabulary", lambda: None)
+        patch.setattr(store, "index", without_vocabulary(store))
         without = answer(store, query)
         held = Vanishing(Vocabulary.build(store._store).entities)
         size = len(held)
-        patch.setattr(store, "vocabulary", lambda: Vocabulary(held))
+        patch.setattr(store, "index", with_vocabulary(store, Vocabulary(held)))
         assert answer(store, query) == without
     assert not without[1]
     assert len(held) < size  # the request did look nodes up in the vocabulary
@@ -224,14 +225,14 @@ def test_links_to_nodes_outside_the_vocabulary_are_read_in_sparql(store: Evidenc
             ox.Quad(typed_otherwise, LABEL, ox.Literal("A gene"), G1),
         ],
     )
-    assert untyped.value not in store.vocabulary().entities
+    assert untyped.value not in store.index(Vocabulary).entities
     query = """{ indications(first: 500) { nodes { iri label drug { label } condition { label }
         grade { notation } } } }"""
     before = store.query_count
     with_it = answer(store, query, NoBatches)  # read ahead, not left to the loaders
     trips = store.query_count - before
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(store, "vocabulary", lambda: None)
+        patch.setattr(store, "index", without_vocabulary(store))
         assert with_it == answer(store, query)
     assert not with_it[1]
     assert "Untyped" not in str(with_it)  # not a Drug: the API leaves it out as without the vocabulary
@@ -239,7 +240,7 @@ def test_links_to_nodes_outside_the_vocabulary_are_read_in_sparql(store: Evidenc
 
 
 def test_a_page_of_claims_describes_the_claims_alone(store: EvidenceStore) -> None:
-    store.vocabulary()
+    store.index(Vocabulary)
     seen: list[str] = []
     query = store.query
 
@@ -259,5 +260,5 @@ def test_a_page_of_claims_describes_the_claims_alone(store: EvidenceStore) -> No
 
 def test_a_remote_store_has_none(oxigraph_servers: dict[str, OxigraphServer]) -> None:
     remote = remote_store(oxigraph_servers["bundled"])
-    assert remote.vocabulary() is None
+    assert remote.index(Vocabulary) is None
     remote.close()

@@ -19,7 +19,7 @@ from api.graphql.limits import DocumentLimits
 from graph.entity import Entity, describe, describe_projected, referrers
 from graph.remote import StoreUnavailableError
 from graph.store import Store
-from graph.vocabulary import LINK_PREDICATES
+from graph.vocabulary import LINK_PREDICATES, Vocabulary
 
 #: Predicate paths (each a sequence of predicate IRIs) whose targets a load also describes.
 Paths: TypeAlias = frozenset[tuple[str, ...]]
@@ -109,7 +109,7 @@ class Context:
         reads: Mapping[tuple[str, ...], frozenset[str] | None] | None = None,
     ) -> Entities:
         self.check_deadline()
-        vocabulary = self.store.vocabulary()
+        vocabulary = self.store.index(Vocabulary)
         if vocabulary is None:
             return self.remember(iris, self._read(iris, paths, reads))
         return self.remember(iris, self._read_with(vocabulary.entities, iris, paths, reads))
@@ -188,7 +188,7 @@ class Context:
     def _whole(self, iri: str) -> Entity | None:
         """The complete entity of ``iri``: how a partial entity completes itself."""
         self.check_deadline()
-        vocabulary = self.store.vocabulary()
+        vocabulary = self.store.index(Vocabulary)
         if vocabulary is not None and (entity := vocabulary.entities.get(iri)) is not None:
             return entity
         return describe(self.store, [iri]).get(iri)
