@@ -27,10 +27,11 @@ test: install ## Run every test (unit, doctest, CLI, HTTP)
 fuzz: install ## Thousands of generated GraphQL and HTTP requests against the API: no 5xx, no internal error
 	EVIDENCE_GRAPH_FUZZ_EXAMPLES=$${EVIDENCE_GRAPH_FUZZ_EXAMPLES:-3000} $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
 
-lint: install ## ruff (lint + format check) and mypy --strict
+lint: install ## ruff (lint + format check), mypy --strict and the import contracts (no cycles, api -> graph)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .

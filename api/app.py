@@ -23,18 +23,27 @@ from api.graphql.lanes import Lane, Lanes
 from api.graphql.limits import DocumentLimits
 from api.graphql.media_type import GraphQLResponseMediaType
 from api.graphql.router import graphql_route
+from api.graphql.schema import EvidenceSchema
+from api.graphql.schema import schema as default_schema
 from api.sandbox import Sandbox
 from api.security import SecurityHeaders, cors_options
 from api.settings import Settings, get_settings
 from graph import __version__
 from graph.names import NameIndex
 from graph.store import Store
+from graph.validation import use_validator
 from graph.vocabulary import Vocabulary
 
 
-def create_app(store: Store | None = None, settings: Settings | None = None) -> FastAPI:
-    """Build the app; without ``store``, the lifespan opens the one the settings name."""
+def create_app(
+    store: Store | None = None, settings: Settings | None = None, *, schema: EvidenceSchema | None = None
+) -> FastAPI:
+    """Build the app; without ``store``, the lifespan opens the one the settings name.
+
+    ``schema`` replaces the GraphQL schema (api.graphql.schema.make_schema adds extensions).
+    """
     config = settings or get_settings()
+    use_validator(config.validator)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -76,7 +85,8 @@ def create_app(store: Store | None = None, settings: Settings | None = None) -> 
         "SPARQL 1.1 at /sparql.",
         lifespan=lifespan,
     )
-    app.router.routes.insert(0, graphql_route(graphiql=config.graphiql))  # first: matched at once
+    served = schema or default_schema
+    app.router.routes.insert(0, graphql_route(config.graphiql, served=served))  # first: matched at once
     app.include_router(health.router)
     app.include_router(sparql.router)
     # innermost first: each add_middleware wraps what is there

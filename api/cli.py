@@ -16,9 +16,10 @@ from typing import Annotated, NoReturn
 
 import pyoxigraph as ox
 import typer
+from pydantic import ValidationError
 
 from api.backend import open_configured_store
-from api.settings import get_settings
+from api.settings import Settings, get_settings
 from graph import __version__
 from graph.errors import SourceError, SourceExistsError, ValidationFailedError
 from graph.load import load_sources, read_sources, validate_sources
@@ -26,6 +27,7 @@ from graph.namespaces import shorten
 from graph.remote import RemoteQueryError, StoreUnavailableError
 from graph.stats import store_stats
 from graph.store import Store
+from graph.validation import use_validator
 
 app = typer.Typer(
     help="Evidence Graph: clinical evidence as a validated RDF knowledge graph.",
@@ -67,9 +69,21 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _settings() -> Settings:
+    """The settings; one that the environment sets wrong ends the command with a clear error."""
+    try:
+        return get_settings()
+    except ValidationError as error:
+        problems = "; ".join(
+            f"EVIDENCE_GRAPH_{'_'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        _fail(f"error: {problems}", 2)
+
+
 def _open(store: Path | None) -> Store:
     try:
-        return open_configured_store(get_settings(), store)
+        return open_configured_store(_settings(), store)
     except StoreUnavailableError as error:
         _fail(f"error: {error}", 2)
 
@@ -82,6 +96,7 @@ def main(
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)
+    use_validator(_settings().validator)
 
 
 @app.command()
@@ -128,7 +143,7 @@ def load(
 
     On a syntax error (exit 2) or any SHACL violation (exit 1) nothing is written.
     """
-    settings = get_settings()
+    settings = _settings()
     target = store if store is not None else settings.store
     try:
         evidence = _open(store)
@@ -273,7 +288,7 @@ def serve(
 
     from api.app import create_app, settle_heap  # noqa: PLC0415 - keeps the other commands' start-up light
 
-    settings = get_settings()
+    settings = _settings()
     try:
         evidence = open_configured_store(settings, store)
     except (OSError, SourceError, ValidationFailedError, StoreUnavailableError) as error:

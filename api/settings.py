@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from graph.validation import ValidatorName
+
 MIN_TOKEN_LENGTH = 16
 MIB = 1 << 20
 
@@ -95,6 +97,9 @@ class Settings(BaseSettings):
     store_timeout: Annotated[float, Field(gt=0)] = 5.0
 
     # --- writes and caching ----------------------------------------------------------------
+    #: What checks every write and load against the shapes: ``compiled`` (the shapes compiled to
+    #: SPARQL, graph.shacl_compile) or ``pyshacl`` (pySHACL itself: the same reports, slower).
+    validator: ValidatorName = "compiled"
     #: Author name -> bearer token. Empty: writes are off.
     api_tokens: dict[str, SecretStr] = {}
     #: GraphQL query answers kept in memory until the next write (0: no cache; see api.cache).

@@ -43,8 +43,9 @@ from bench.child import maxrss_mib, run_child
 from bench.loadgen import Connection, load, post_request
 from bench.remote import bench_remote
 from graph.load import bundled_files, load_sources, read_sources
+from graph.pyshacl_reference import validate_store_pyshacl
 from graph.store import EvidenceStore, Store
-from graph.validation import candidate_store, validate_store_pyshacl
+from graph.validation import candidate_store
 from testing.generate import TIERS, dataset_path, triple_count
 from testing.queries import CASES, Case
 

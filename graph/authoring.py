@@ -1,38 +1,47 @@
 """Authoring: claims and references written from plain data, attributed, versioned, reversible.
 
 Every write is a :class:`~graph.changes.ChangeSet` committed through :func:`graph.changes.commit`
-(validated, atomic, serialized). Each write to a claim also records a version in the history
-graph: who, when, what action, why, and a snapshot of the claim as it stands after the write.
+(validated, atomic, serialized); what is written comes as plain data (graph.drafts). Each write
+to a claim also records a version in the history graph (graph.history): who, when, what action,
+why, and a snapshot of the claim as it stands after the write.
 Retraction marks a claim (``prov:invalidatedAtTime``, reason, author) instead of deleting it.
 """
 
 from __future__ import annotations
 
 import functools
-import re
-import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Concatenate, ParamSpec, TypeVar
 
 import pyoxigraph as ox
 
 from graph.changes import ChangeSet, commit
+from graph.drafts import (
+    DCTERMS,
+    RDF_TYPE,
+    RDFS_LABEL,
+    REFERENCE_FIELDS,
+    ClaimData,
+    ReferenceData,
+    claim_quads,
+    ev,
+    evidence_quads,
+    field_quads,
+    mint,
+    named,
+    now,
+    slug,
+)
 from graph.entity import iri_list
 from graph.errors import EvidenceGraphError
-from graph.kinds import KINDS, kind_properties
-from graph.namespaces import BASE, EV, PREFIXES, PROV, graph_iri
+from graph.history import version_quads
+from graph.kinds import KINDS
+from graph.namespaces import BASE, EV, PROV, graph_iri
+from graph.report import ValidationReport
 from graph.store import Store
-from graph.validation import ValidationReport
 
 AUTHORING_GRAPH = ox.NamedNode(graph_iri("authoring"))
-HISTORY_GRAPH = ox.NamedNode(graph_iri("history"))
-
-RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
-DCTERMS = PREFIXES["dcterms"]
-XSD = PREFIXES["xsd"]
 
 
 P = ParamSpec("P")
@@ -58,264 +67,6 @@ def serialized(
 
 class NotFoundError(EvidenceGraphError):
     """The node a write names does not exist (or is not of the expected kind)."""
-
-
-def _iri(value: str) -> ox.NamedNode:
-    return ox.NamedNode(value)
-
-
-def ev(name: str) -> ox.NamedNode:
-    """An ``ev:`` term as a pyoxigraph node."""
-    return ox.NamedNode(str(EV[name]))
-
-
-def _typed(value: object) -> ox.Literal:
-    if isinstance(value, bool):
-        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(value, int):
-        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
-    if isinstance(value, float):
-        return ox.Literal(repr(value), datatype=ox.NamedNode(XSD + "decimal"))
-    return ox.Literal(str(value))
-
-
-def _decimal(value: float | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def now() -> ox.Literal:
-    """The current time as an xsd:dateTime literal (UTC, seconds)."""
-    stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-    return ox.Literal(stamp, datatype=ox.NamedNode(XSD + "dateTime"))
-
-
-def slug(text: str) -> str:
-    """A short IRI-safe name from a label.
-
-    >>> slug("Azathioprine for Behçet's disease")
-    'azathioprine-for-beh-et-s-disease'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "node"
-
-
-def mint(kind: str, label: str) -> ox.NamedNode:
-    """A new IRI under ``id/<kind>/``: readable from the label, unique by a random suffix."""
-    return ox.NamedNode(f"{BASE}id/{kind}/{slug(label)}-{uuid.uuid4().hex[:8]}")
-
-
-# --- input data ---------------------------------------------------------------------------------
-
-
-@dataclass
-class FigureData:
-    """A printed figure: as printed, and parsed."""
-
-    label: str
-    printed_value: str
-    quantity_kind: str
-    value: float | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    numerator: int | None = None
-    denominator: int | None = None
-    approximate: bool | None = None
-
-
-@dataclass
-class EvidenceData:
-    """A printed passage with its citation markers and what it reports."""
-
-    text: str
-    citation_markers: str | None = None
-    references: list[str] = field(default_factory=list)
-    study_designs: list[str] = field(default_factory=list)
-    figures: list[FigureData] = field(default_factory=list)
-    comparators: list[str] = field(default_factory=list)
-    combined_with: list[str] = field(default_factory=list)
-    population: str | None = None
-    duration: str | None = None
-    finding: str | None = None
-
-
-@dataclass
-class ClaimData:
-    """A claim's fields; on update, None means "leave as it is" and a list replaces all values."""
-
-    kind: str | None = None
-    label: str | None = None
-    drug: str | None = None
-    source: str | None = None
-    section: str | None = None
-    evidence: list[EvidenceData] | None = None
-    evidence_grade: str | None = None
-    recommendation_strength: str | None = None
-    printed_grade: str | None = None
-    grade_inferred: bool | None = None
-    negated: bool | None = None
-    population: str | None = None
-    curation_notes: list[str] | None = None
-    conditions: list[str] | None = None
-    licensing_jurisdiction: str | None = None
-    #: The kind's own properties (graph.kinds), by name: IRIs for links and concepts.
-    properties: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass
-class ReferenceData:
-    """A reference's fields; on update, None means "leave as it is"."""
-
-    source: str | None = None
-    citation_number: int | None = None
-    title: str | None = None
-    reference_type: str | None = None
-    container_title: str | None = None
-    year: str | None = None
-    creators: list[str] | None = None
-    volume: str | None = None
-    issue: str | None = None
-    page_start: str | None = None
-    page_end: str | None = None
-    pmid: str | None = None
-    doi: str | None = None
-    unresolved: bool | None = None
-    curation_notes: list[str] | None = None
-
-
-BIBO = PREFIXES["bibo"]
-
-#: ClaimData field -> (predicate, True when the values are IRIs): what every claim has (``kind`` and
-#: ``evidence`` aside); the kinds' own properties come from graph.kinds.
-CLAIM_FIELDS: dict[str, tuple[str, bool]] = {
-    "label": (RDFS_LABEL.value, False),
-    "drug": (str(EV.drug), True),
-    "source": (str(PROV) + "wasDerivedFrom", True),
-    "section": (str(EV.section), False),
-    "evidence_grade": (str(EV.evidenceGrade), True),
-    "recommendation_strength": (str(EV.recommendationStrength), True),
-    "printed_grade": (str(EV.printedGrade), False),
-    "grade_inferred": (str(EV.gradeInferred), False),
-    "negated": (str(EV.negated), False),
-    "population": (str(EV.population), False),
-    "curation_notes": (str(EV.curationNote), False),
-    "conditions": (str(EV.condition), True),
-    "licensing_jurisdiction": (str(EV.licensingJurisdiction), True),
-}
-
-REFERENCE_FIELDS: dict[str, tuple[str, bool]] = {
-    "source": (DCTERMS + "isPartOf", True),
-    "citation_number": (str(EV.citationNumber), False),
-    "title": (DCTERMS + "title", False),
-    "reference_type": (str(EV.referenceType), False),
-    "container_title": (str(EV.containerTitle), False),
-    "year": (DCTERMS + "issued", False),
-    "creators": (DCTERMS + "creator", False),
-    "volume": (BIBO + "volume", False),
-    "issue": (BIBO + "issue", False),
-    "page_start": (BIBO + "pageStart", False),
-    "page_end": (BIBO + "pageEnd", False),
-    "pmid": (BIBO + "pmid", False),
-    "doi": (BIBO + "doi", False),
-    "unresolved": (str(EV.unresolved), False),
-    "curation_notes": (str(EV.curationNote), False),
-}
-
-
-def _values(value: object, is_iri: bool, predicate: str) -> list[ox.NamedNode | ox.Literal]:
-    items = value if isinstance(value, list) else [value]
-    if is_iri:
-        return [_iri(str(v)) for v in items]
-    if predicate == DCTERMS + "issued":
-        return [ox.Literal(str(v), datatype=ox.NamedNode(XSD + "gYear")) for v in items]
-    return [_typed(v) for v in items]
-
-
-def _field_quads(
-    subject: ox.NamedNode, data: object, table: dict[str, tuple[str, bool]], graph: ox.NamedNode
-) -> tuple[list[ox.NamedNode], list[ox.Quad]]:
-    """Quads for every field of ``data`` that is set, and the predicates they replace."""
-    predicates, quads = [], []
-    for name, (predicate, is_iri) in table.items():
-        value = getattr(data, name)
-        if value is None:
-            continue
-        predicates.append(ox.NamedNode(predicate))
-        quads += [
-            ox.Quad(subject, ox.NamedNode(predicate), v, graph) for v in _values(value, is_iri, predicate)
-        ]
-    return predicates, quads
-
-
-def _claim_quads(
-    claim: ox.NamedNode, data: ClaimData, graph: ox.NamedNode
-) -> tuple[list[ox.NamedNode], list[ox.Quad]]:
-    """Quads for every field of a claim that ``data`` sets (its kind's properties too).
-
-    Also the predicates they replace.
-    """
-    predicates, quads = _field_quads(claim, data, CLAIM_FIELDS, graph)
-    known = kind_properties()
-    for name, value in data.properties.items():
-        if name not in known:
-            raise ValueError(f"{name!r} is not a property of any kind of claim")
-        prop = known[name]
-        predicates.append(ox.NamedNode(prop.predicate))
-        quads += [
-            ox.Quad(claim, ox.NamedNode(prop.predicate), v, graph)
-            for v in _values(value, prop.is_iri, prop.predicate)
-        ]
-    return predicates, quads
-
-
-def _evidence_quads(
-    claim: ox.NamedNode, label: str, items: Sequence[EvidenceData], graph: ox.NamedNode
-) -> tuple[list[ox.Quad], set[str]]:
-    quads: list[ox.Quad] = []
-    references: set[str] = set()
-    for item in items:
-        node = mint("evidence", label)
-        quads += [
-            ox.Quad(claim, ev("evidence"), node, graph),
-            ox.Quad(node, RDF_TYPE, ev("EvidenceItem"), graph),
-            ox.Quad(node, ev("text"), ox.Literal(item.text), graph),
-        ]
-        scalar = {
-            "citationMarkers": item.citation_markers,
-            "population": item.population,
-            "duration": item.duration,
-            "finding": item.finding,
-        }
-        quads += [ox.Quad(node, ev(p), ox.Literal(v), graph) for p, v in scalar.items() if v is not None]
-        links = {
-            "citesAsEvidence": item.references,
-            "studyDesign": item.study_designs,
-            "comparator": item.comparators,
-            "combinedWith": item.combined_with,
-        }
-        quads += [ox.Quad(node, ev(p), _iri(v), graph) for p, vs in links.items() for v in vs]
-        references |= set(item.references)
-        for figure in item.figures:
-            figure_node = mint("figure", figure.label)
-            quads += [
-                ox.Quad(node, ev("figure"), figure_node, graph),
-                ox.Quad(figure_node, RDF_TYPE, ev("Figure"), graph),
-                ox.Quad(figure_node, RDFS_LABEL, ox.Literal(figure.label), graph),
-                ox.Quad(figure_node, ev("printedValue"), ox.Literal(figure.printed_value), graph),
-                ox.Quad(figure_node, ev("quantityKind"), _iri(figure.quantity_kind), graph),
-            ]
-            # the shapes want xsd:decimal values: 40 from Python is a decimal 40.0 here
-            numbers: dict[str, float | int | bool | None] = {
-                "value": _decimal(figure.value),
-                "minValue": _decimal(figure.min_value),
-                "maxValue": _decimal(figure.max_value),
-                "numerator": figure.numerator,
-                "denominator": figure.denominator,
-                "approximate": figure.approximate,
-            }
-            quads += [
-                ox.Quad(figure_node, ev(p), _typed(v), graph) for p, v in numbers.items() if v is not None
-            ]
-    quads += [ox.Quad(claim, ev("citesAsEvidence"), _iri(r), graph) for r in sorted(references)]
-    return quads, references
 
 
 # --- reading what is there ----------------------------------------------------------------------
@@ -344,7 +95,8 @@ def _home_graph(quads: Sequence[ox.Quad], subject: ox.NamedNode) -> ox.NamedNode
 
 
 def _require(store: Store, iri: str, kinds: Sequence[str], what: str) -> None:
-    ok = store.ask(f"ASK WHERE {{ VALUES ?kind {{ {iri_list(kinds)} }} ?node a ?kind }}", {"node": _iri(iri)})
+    query = f"ASK WHERE {{ VALUES ?kind {{ {iri_list(kinds)} }} ?node a ?kind }}"
+    ok = store.ask(query, {"node": named(iri)})
     if not ok:
         raise NotFoundError(f"no {what} {iri}")
 
@@ -371,43 +123,11 @@ def _evidence_closure(store: Store, claim: str) -> tuple[list[str], list[str]]:
              FILTER NOT EXISTS { ?other ev:evidence ?item . FILTER(?other != ?claim) }
              OPTIONAL { ?item ev:figure ?figure }
            }""",
-        {"claim": _iri(claim)},
+        {"claim": named(claim)},
     )
     items = sorted({r["item"].value for r in rows if isinstance(r["item"], ox.NamedNode)})
     figures = sorted({f.value for r in rows if isinstance(f := r.get("figure"), ox.NamedNode)})
     return items, figures
-
-
-# --- versions -----------------------------------------------------------------------------------
-
-
-def _version_quads(
-    store: Store,
-    claim: ox.NamedNode,
-    *,
-    state: Sequence[ox.Quad],
-    action: str,
-    agent: ox.NamedNode,
-    when: ox.Literal,
-    reason: str | None,
-) -> list[ox.Quad]:
-    rows = store.select("SELECT (COUNT(?v) AS ?n) WHERE { ?v ev:versionOf ?claim }", {"claim": claim})
-    number = int(rows[0]["n"].value) + 1 if rows else 1  # type: ignore[union-attr]
-    version = ox.NamedNode(f"{BASE}id/version/{claim.value.rsplit('/', 1)[-1]}-v{number}")
-    snapshot = ox.serialize(sorted((q.triple for q in state), key=str), format=ox.RdfFormat.N_TRIPLES)
-    g = HISTORY_GRAPH
-    quads = [
-        ox.Quad(version, RDF_TYPE, ev("Version"), g),
-        ox.Quad(version, ev("versionOf"), claim, g),
-        ox.Quad(version, ev("versionNumber"), _typed(number), g),
-        ox.Quad(version, ev("action"), ox.Literal(action), g),
-        ox.Quad(version, ox.NamedNode(str(PROV) + "generatedAtTime"), when, g),
-        ox.Quad(version, ox.NamedNode(str(PROV) + "wasAttributedTo"), agent, g),
-        ox.Quad(version, ev("snapshot"), ox.Literal((snapshot or b"").decode("utf-8")), g),
-    ]
-    if reason:
-        quads.append(ox.Quad(version, ev("reason"), ox.Literal(reason), g))
-    return quads
 
 
 def _state_after(before: Sequence[ox.Quad], change: ChangeSet, subjects: set[str]) -> list[ox.Quad]:
@@ -455,7 +175,7 @@ def _write_claim(
         for q in _state_after(before, change, subjects)
         if isinstance(q.subject, ox.NamedNode) and q.subject.value in subjects
     ]
-    change.inserts += _version_quads(
+    change.inserts += version_quads(
         store, claim, state=state, action=action, agent=agent, when=when, reason=reason
     )
     report = commit(store, change)
@@ -476,15 +196,15 @@ def create_claim(store: Store, data: ClaimData, author: str) -> WriteResult:
     claim = mint("claim", data.label)
     graph = AUTHORING_GRAPH
     when = now()
-    _, quads = _claim_quads(claim, data, graph)
+    _, quads = claim_quads(claim, data, graph)
     change = ChangeSet(
         inserts=[
-            ox.Quad(claim, RDF_TYPE, _iri(data.kind), graph),
+            ox.Quad(claim, RDF_TYPE, named(data.kind), graph),
             ox.Quad(claim, ox.NamedNode(DCTERMS + "created"), when, graph),
             *quads,
         ]
     )
-    evidence, _ = _evidence_quads(claim, data.label, data.evidence or [], graph)
+    evidence, _ = evidence_quads(claim, data.label, data.evidence or [], graph)
     change.inserts += evidence
     return _write_claim(store, claim, change=change, before=[], action="created", author=author, when=when)
 
@@ -496,14 +216,14 @@ def update_claim(store: Store, iri: str, data: ClaimData, author: str) -> WriteR
     Evidence, when given, replaces the claim's evidence items, and its references become theirs.
     """
     _require_claim(store, iri)
-    claim = _iri(iri)
+    claim = named(iri)
     when = now()
     before = _subject_quads(store, [iri])
     home = _home_graph(before, claim)
-    predicates, inserts = _claim_quads(claim, data, home)
+    predicates, inserts = claim_quads(claim, data, home)
     if data.kind is not None:
         predicates.append(RDF_TYPE)
-        inserts.append(ox.Quad(claim, RDF_TYPE, _iri(data.kind), home))
+        inserts.append(ox.Quad(claim, RDF_TYPE, named(data.kind), home))
     change = ChangeSet(deletes=[q for q in before if q.predicate in predicates], inserts=inserts)
     if data.evidence is not None:
         items, figures = _evidence_closure(store, iri)
@@ -518,7 +238,7 @@ def update_claim(store: Store, iri: str, data: ClaimData, author: str) -> WriteR
             ),
             "claim",
         )
-        evidence, _ = _evidence_quads(claim, label, data.evidence, home)
+        evidence, _ = evidence_quads(claim, label, data.evidence, home)
         change.inserts += evidence
     before_items = _subject_quads(
         store,
@@ -545,7 +265,7 @@ def retract_claim(store: Store, iri: str, reason: str, author: str) -> WriteResu
     _require_claim(store, iri)
     if not reason.strip():
         raise ValueError("a retraction needs a reason")
-    claim = _iri(iri)
+    claim = named(iri)
     if store.ask("ASK WHERE { ?claim prov:invalidatedAtTime ?t }", {"claim": claim}):
         raise ValueError(f"{iri} is already retracted")
     when = now()
@@ -584,7 +304,7 @@ def set_reference_link(
     """Attach a reference to a claim (and to one of its evidence items), or detach it from both."""
     _require_claim(store, claim_iri)
     _require(store, reference_iri, [str(EV.Reference)], "reference")
-    claim, reference = _iri(claim_iri), _iri(reference_iri)
+    claim, reference = named(claim_iri), named(reference_iri)
     when = now()
     before = _subject_quads(store, [claim_iri])
     home = _home_graph(before, claim)
@@ -598,7 +318,7 @@ def set_reference_link(
         if evidence is not None:
             if evidence not in items:
                 raise NotFoundError(f"{evidence} is not an evidence item of {claim_iri}")
-            change.inserts.append(ox.Quad(_iri(evidence), ev("citesAsEvidence"), reference, home))
+            change.inserts.append(ox.Quad(named(evidence), ev("citesAsEvidence"), reference, home))
     else:
         change.deletes += [
             q
@@ -619,11 +339,11 @@ def create_reference(store: Store, data: ReferenceData, author: str) -> WriteRes
     if data.source is None or data.citation_number is None:
         raise ValueError("a new reference needs its source and citation number")
     reference = mint("reference", data.title or f"reference-{data.citation_number}")
-    _, quads = _field_quads(reference, data, REFERENCE_FIELDS, AUTHORING_GRAPH)
+    _, quads = field_quads(reference, data, REFERENCE_FIELDS, AUTHORING_GRAPH)
     change = ChangeSet(
         inserts=[
             ox.Quad(reference, RDF_TYPE, ev("Reference"), AUTHORING_GRAPH),
-            ox.Quad(_iri(data.source), ox.NamedNode(DCTERMS + "hasPart"), reference, AUTHORING_GRAPH),
+            ox.Quad(named(data.source), ox.NamedNode(DCTERMS + "hasPart"), reference, AUTHORING_GRAPH),
             *quads,
         ]
     )
@@ -636,67 +356,9 @@ def create_reference(store: Store, data: ReferenceData, author: str) -> WriteRes
 def update_reference(store: Store, iri: str, data: ReferenceData, author: str) -> WriteResult:
     """Replace the fields ``data`` sets on a reference."""
     _require(store, iri, [str(EV.Reference)], "reference")
-    reference = _iri(iri)
+    reference = named(iri)
     before = _subject_quads(store, [iri])
-    predicates, inserts = _field_quads(reference, data, REFERENCE_FIELDS, _home_graph(before, reference))
+    predicates, inserts = field_quads(reference, data, REFERENCE_FIELDS, _home_graph(before, reference))
     change = ChangeSet(deletes=[q for q in before if q.predicate in predicates], inserts=inserts)
     change.inserts += _ensure_agent(store, author)[1]
     return WriteResult(iri=iri, report=commit(store, change))
-
-
-@dataclass(frozen=True)
-class Version:
-    """One recorded version of a claim."""
-
-    number: int
-    action: str
-    author: str | None
-    at: str
-    reason: str | None
-    snapshot: str
-
-
-def history(store: Store, iri: str) -> list[Version]:
-    """A claim's versions, oldest first; a claim loaded from a source starts with version 0."""
-    rows = store.select(
-        """SELECT ?n ?action ?author ?at ?reason ?snapshot WHERE {
-             ?v ev:versionOf ?claim ; ev:versionNumber ?n ; ev:action ?action ;
-                prov:generatedAtTime ?at ; ev:snapshot ?snapshot .
-             OPTIONAL { ?v prov:wasAttributedTo/rdfs:label ?author }
-             OPTIONAL { ?v ev:reason ?reason }
-           } ORDER BY ?n""",
-        {"claim": _iri(iri)},
-    )
-    versions = [
-        Version(
-            number=int(r["n"].value),  # type: ignore[union-attr]
-            action=r["action"].value,  # type: ignore[union-attr]
-            author=r["author"].value if "author" in r else None,  # type: ignore[union-attr]
-            at=r["at"].value,  # type: ignore[union-attr]
-            reason=r["reason"].value if "reason" in r else None,  # type: ignore[union-attr]
-            snapshot=r["snapshot"].value,  # type: ignore[union-attr]
-        )
-        for r in rows
-    ]
-    if not any(v.action == "created" for v in versions):
-        loaded = store.select(
-            """SELECT ?at ?author ?g WHERE { GRAPH ?g { ?claim a ?kind }
-                 OPTIONAL { ?claim dcterms:created ?at }
-                 OPTIONAL { ?claim prov:wasAttributedTo/rdfs:label ?author }
-               } LIMIT 1""",
-            {"claim": _iri(iri)},
-        )
-        if loaded:
-            row = loaded[0]
-            versions.insert(
-                0,
-                Version(
-                    number=0,
-                    action="loaded",
-                    author=row["author"].value if "author" in row else None,  # type: ignore[union-attr]
-                    at=row["at"].value if "at" in row else "",  # type: ignore[union-attr]
-                    reason=f"loaded from <{row['g'].value}>",  # type: ignore[union-attr]
-                    snapshot="",
-                ),
-            )
-    return versions

@@ -18,8 +18,9 @@ import pyoxigraph as ox
 from graph.entity import RDF_TYPE, describe, iri_list
 from graph.errors import ValidationFailedError
 from graph.namespaces import EV, PROV, graph_iri
+from graph.report import ValidationReport
 from graph.store import Store
-from graph.validation import ValidationReport, validate_store
+from graph.validation import validate_store
 
 
 @dataclass

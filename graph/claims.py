@@ -252,6 +252,18 @@ class ClaimPage:
     total: int
 
 
+def by_label(store: Store, class_iri: str) -> list[str]:
+    """Every instance of ``class_iri``, ordered by label (rdfs:label or dcterms:title), then IRI."""
+    rows = solutions(
+        store,
+        f"""SELECT ?s ?label WHERE {{
+             ?s a {ox.NamedNode(class_iri)} . OPTIONAL {{ ?s rdfs:label|dcterms:title ?label }}
+           }}""",
+        ("s", "label"),
+    )
+    return label_order(rows)
+
+
 def label_order(rows: Iterable[tuple[Term | None, ...]], ranks: Mapping[str, int] | None = None) -> list[str]:
     """The IRIs of ``(subject, label)`` rows, ordered by label (ignoring case), then by IRI.
 

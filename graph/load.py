@@ -22,9 +22,10 @@ import pyoxigraph as ox
 from graph.errors import SourceError, SourceExistsError, ValidationFailedError
 from graph.namespaces import graph_iri
 from graph.paths import content_files, ontology_files
+from graph.report import ValidationReport, locate
 from graph.sources import Source, read_source
 from graph.store import EvidenceStore, GraphName, Store
-from graph.validation import ValidationReport, locate, validate_store
+from graph.validation import validate_store
 
 S = TypeVar("S", bound=Store)
 

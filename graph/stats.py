@@ -1,4 +1,4 @@
-"""Counts that tell a curator what is in the store: per class, grade and licensing status."""
+"""What the store holds: instances per class; live claims per kind, grade and licensing status."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from graph.claims import link_named, named
 from graph.namespaces import graph_iri, shorten
 from graph.store import Store, text
 from graph.validation import validate_quads
@@ -17,19 +18,76 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
 } GROUP BY ?class ORDER BY DESC(?n) ?class
 """
 
-_PER_GRADE = """
-SELECT ?scheme ?notation (COUNT(DISTINCT ?claim) AS ?n) WHERE {
-  ?claim ev:evidenceGrade|ev:recommendationStrength ?grade .
-  ?grade skos:notation ?notation ; skos:inScheme ?scheme .
-} GROUP BY ?scheme ?notation ORDER BY ?scheme ?notation
-"""
+_LIVE = "FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }"
 
-_PER_LICENSING = """
-SELECT ?status (COUNT(DISTINCT ?claim) AS ?n) WHERE {
-  ?claim a ev:IndicationStatement ; ev:licensingStatus ?s .
-  ?s skos:prefLabel ?status .
-} GROUP BY ?status ORDER BY ?status
-"""
+
+@dataclass(frozen=True)
+class GroupCount:
+    """How many live claims fall in one group."""
+
+    #: The group: a grade's notation, a licensing status's IRI or a claim kind's class IRI.
+    key: str
+    label: str
+    #: For grades: the grading scheme's name (its IRI after ``grade:``).
+    scheme: str | None
+    count: int
+
+
+@dataclass(frozen=True)
+class ClaimCounts:
+    """Live (not retracted) claims per grade, per licensing status (indications) and per kind."""
+
+    by_grade: list[GroupCount]
+    by_licensing_status: list[GroupCount]
+    by_kind: list[GroupCount]
+    #: Retracted claims, counted in no group above.
+    retracted: int
+
+
+def claim_counts(store: Store, drug: str | None = None) -> ClaimCounts:
+    """Count the claims, of one drug only if ``drug`` is given (an IRI, name, synonym or identifier).
+
+    What ``evidence-graph stats`` prints and GraphQL ``statistics`` answers.
+    """
+    about = " ".join(link_named("ev:drug", "drug", drug, named(store, drug))) if drug else ""
+    grades = store.select(
+        f"""SELECT ?notation ?schemeName ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              {about} ?s ev:evidenceGrade|ev:recommendationStrength ?g . {_LIVE}
+              ?g skos:notation ?notation ; skos:prefLabel ?label ; skos:inScheme ?scheme .
+              BIND(STRAFTER(STR(?scheme), STR(grade:)) AS ?schemeName)
+            }} GROUP BY ?notation ?schemeName ?label ORDER BY ?schemeName ?notation"""
+    )
+    licensing = store.select(
+        f"""SELECT ?status ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              {about} ?s a ev:IndicationStatement ; ev:licensingStatus ?status . {_LIVE}
+              ?status skos:prefLabel ?label .
+            }} GROUP BY ?status ?label ORDER BY ?status"""
+    )
+    kinds = store.select(
+        f"""SELECT ?kind ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              {about} ?s a ?kind . ?kind rdfs:subClassOf ev:ClinicalStatement . {_LIVE}
+              OPTIONAL {{ ?kind rdfs:label ?label }}
+            }} GROUP BY ?kind ?label ORDER BY ?kind"""
+    )
+    retracted = store.select(
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+              {about} ?s a ?kind ; prov:invalidatedAtTime ?at . ?kind rdfs:subClassOf ev:ClinicalStatement .
+            }}"""
+    )
+    return ClaimCounts(
+        by_grade=[
+            GroupCount(text(r["notation"]), text(r["label"]), text(r["schemeName"]), _int(r["n"]))
+            for r in grades
+        ],
+        by_licensing_status=[
+            GroupCount(text(r["status"]), text(r["label"]), None, _int(r["n"])) for r in licensing
+        ],
+        by_kind=[
+            GroupCount(text(r["kind"]), text(r["label"]) if "label" in r else "", None, _int(r["n"]))
+            for r in kinds
+        ],
+        retracted=_int(retracted[0]["n"]) if retracted else 0,
+    )
 
 
 @dataclass(frozen=True)
@@ -39,8 +97,10 @@ class StoreStats:
     quads: int
     graphs: list[str]
     per_class: dict[str, int]
+    per_kind: dict[str, int]
     per_grade: dict[str, int]
     per_licensing: dict[str, int]
+    retracted: int
     violations: int
     warnings: int
 
@@ -50,12 +110,14 @@ class StoreStats:
         lines += [f"  {g}" for g in self.graphs]
         for title, counts in (
             ("instances per class", self.per_class),
-            ("claims per grade", self.per_grade),
-            ("indications per licensing status", self.per_licensing),
+            ("live claims per kind", self.per_kind),
+            ("live claims per grade", self.per_grade),
+            ("live indications per licensing status", self.per_licensing),
         ):
             lines.append(f"{title}:")
             width = max((len(k) for k in counts), default=0)
             lines += [f"  {k.ljust(width)}  {v}" for k, v in counts.items()]
+        lines.append(f"retracted claims: {self.retracted}")
         lines.append(f"SHACL violations: {self.violations}")
         lines.append(f"SHACL warnings: {self.warnings}")
         return "\n".join(lines)
@@ -72,17 +134,16 @@ def store_stats(store: Store) -> StoreStats:
     per_class = {
         shorten(text(r["class"])): _int(r["n"]) for r in store.select(_PER_CLASS, {"ontology": ontology})
     }
-    per_grade = {
-        f"{shorten(text(r['scheme']))} {text(r['notation'])}": _int(r["n"]) for r in store.select(_PER_GRADE)
-    }
-    per_licensing = {text(r["status"]): _int(r["n"]) for r in store.select(_PER_LICENSING)}
+    claims = claim_counts(store)
     report = validate_quads(store.quads())
     return StoreStats(
         quads=len(store),
         graphs=[g.value for g in store.graphs()],
         per_class=per_class,
-        per_grade=per_grade,
-        per_licensing=per_licensing,
+        per_kind={shorten(g.key): g.count for g in claims.by_kind},
+        per_grade={f"grade:{g.scheme} {g.key}": g.count for g in claims.by_grade},
+        per_licensing={g.label: g.count for g in claims.by_licensing_status},
+        retracted=claims.retracted,
         violations=report.violation_count,
         warnings=report.warning_count,
     )

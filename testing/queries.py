@@ -310,7 +310,7 @@ def deep_naive(graph: Graph) -> Answer:
         f"SELECT ?s WHERE {{ ?s ev:drug ?d ; a ev:IndicationStatement . {LIVE} }} ORDER BY ?s",
         d=drug,
     )
-    indications = {str(r[0]): None for r in found}
+    indications: dict[str, str | None] = {str(r[0]): None for r in found}
     refs: dict[str, dict[str, Any]] = {}
     cites: dict[str, list[str]] = {}
     for i in list(indications)[:NESTED_PAGE]:

@@ -1,6 +1,8 @@
 """Authoring through GraphQL: auth, the SHACL gate, attribution, history, retraction; and the
 incremental validation that gates each write, checked against a full validation."""
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,8 +15,9 @@ from api.app import create_app
 from api.settings import Settings
 from graph.changes import ChangeSet, validate_change
 from graph.namespaces import BASE, EV, PREFIXES
-from graph.store import Store
-from graph.validation import validate_quads
+from graph.store import EvidenceStore, Store
+from graph.validation import use_validator, validate_quads
+from graph.validation import validator as validator_in_use
 from tests.conftest import snapshot
 
 ALICE = "alice-token-0123456789abcdef"
@@ -163,6 +166,32 @@ def test_a_violation_rejects_the_whole_write_with_its_report(
     assert codes(body) == ["VALIDATION_FAILED"]
     assert [r["path"] for r in body["errors"][0]["extensions"]["report"]] == ["ev:evidence"]
     assert snapshot(store) == before
+
+
+def test_writes_validated_by_pyshacl_get_the_same_reports(bundled_quads: list[ox.Quad]) -> None:
+    """EVIDENCE_GRAPH_VALIDATOR=pyshacl: every write is validated by pySHACL, with the same reports."""
+    answers = {}
+    try:
+        for validator in ("pyshacl", "compiled"):
+            store = EvidenceStore()
+            store.add_quads(bundled_quads)
+            settings = Settings(api_tokens={"alice": SecretStr(ALICE)}, validator=validator)
+            with TestClient(create_app(store=store, settings=settings)) as client:
+                assert validator_in_use() == validator
+                duplicate = call(client, CREATE, input=new_indication(conditions=["psoriasis"]))
+                inferred = new_indication(
+                    gradeInferred=True,
+                    printedGrade=None,
+                    grade={"notation": "B", "scheme": "dr-oracle-evidence"},
+                )
+                created = ok(call(client, CREATE, input=inferred))["createClaim"]
+                answers[validator] = (duplicate["errors"][0]["extensions"]["report"], created["warnings"])
+    finally:
+        use_validator("compiled")
+    minted = re.compile(r"-[0-9a-f]{8}\b")  # the random part of new IRIs
+    same = {v: minted.sub("-", json.dumps(a, sort_keys=True)) for v, a in answers.items()}
+    assert same["pyshacl"] == same["compiled"]
+    assert any(r["message"].startswith("Duplicate claim") for r in answers["pyshacl"][0])
 
 
 def test_warnings_are_accepted_and_returned(writable: tuple[TestClient, Store]) -> None:
@@ -410,7 +439,8 @@ def test_incremental_validation_finds_what_full_validation_finds(fresh_store: St
 
 def test_whole_number_figures_from_python_are_written_as_decimals(fresh_store: Store) -> None:
     # regression: a Python int (40) was written as xsd:integer and refused by the figure shape
-    from graph.authoring import ClaimData, EvidenceData, FigureData, create_claim  # noqa: PLC0415
+    from graph.authoring import create_claim  # noqa: PLC0415
+    from graph.drafts import ClaimData, EvidenceData, FigureData  # noqa: PLC0415
 
     data = ClaimData(
         kind=str(EV.PracticePointStatement),

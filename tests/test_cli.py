@@ -1,9 +1,11 @@
 """The evidence-graph command line, run as a real process: exit codes, messages, outputs."""
 
+import asyncio
 import csv
 import gc
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +16,12 @@ import uvicorn
 from typer.testing import CliRunner
 
 from api import cli
+from api.graphql.context import Context
+from api.graphql.enums import ClaimKind
+from api.graphql.schema import schema
+from graph.authoring import retract_claim
+from graph.load import open_store
+from graph.namespaces import PREFIXES as PREFIXES_BY_NAME
 from graph.paths import CONTENT_DIR, ONTOLOGY_DIR
 from graph.store import EvidenceStore
 
@@ -43,6 +51,28 @@ def test_validate_bundled_content_conforms_with_warnings() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Conforms: 0 violation(s), ")
     assert "Warning:" in result.stdout
+
+
+def test_both_validators_give_the_same_report(tmp_path: Path) -> None:
+    """EVIDENCE_GRAPH_VALIDATOR=pyshacl validates with pySHACL itself; the report is the same."""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(PREFIXES + 'drug:x a ev:Drug .\ndrug:y a ev:Drug ; rdfs:label "y", "why" .\n')
+    reports = {}
+    for validator in ("compiled", "pyshacl"):
+        env = {**os.environ, "EVIDENCE_GRAPH_VALIDATOR": validator}
+        result = run("validate", "--format", "json", CONTENT, str(bad), env=env)
+        assert result.returncode == 1, result.stderr
+        reports[validator] = json.loads(result.stdout)
+    assert reports["compiled"]["violations"] == 2
+    assert reports["compiled"] == reports["pyshacl"]
+
+
+def test_a_setting_set_wrong_is_a_clear_error() -> None:
+    result = run("stats", env={**os.environ, "EVIDENCE_GRAPH_VALIDATOR": "shacl-js"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: EVIDENCE_GRAPH_VALIDATOR: ")
+    assert "'compiled' or 'pyshacl'" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_validate_json_report(tmp_path: Path) -> None:
@@ -152,7 +182,9 @@ def test_stats_counts_classes_grades_licensing_and_warnings() -> None:
     stats = json.loads(result.stdout)
     assert stats["per_class"]["ev:IndicationStatement"] == 14
     assert stats["per_class"]["ev:ContraindicationStatement"] == 5
+    assert stats["per_kind"]["ev:IndicationStatement"] == 14
     assert stats["per_licensing"] == {"licensed": 3, "unlicensed": 11}
+    assert stats["retracted"] == 0
     assert stats["per_grade"] == {
         "grade:dr-oracle-evidence A": 3,
         "grade:dr-oracle-evidence B": 3,
@@ -160,6 +192,35 @@ def test_stats_counts_classes_grades_licensing_and_warnings() -> None:
     }
     assert stats["violations"] == 0
     assert stats["warnings"] > 0
+
+
+def test_stats_and_graphql_statistics_count_the_same_claims(tmp_path: Path) -> None:
+    """After a retraction both leave the claim out of their groups and count it as retracted."""
+    path = tmp_path / "store"
+    store = open_store(path)
+    indication = store.select("SELECT ?s WHERE { ?s a ev:IndicationStatement ; ev:evidenceGrade ?g } LIMIT 1")
+    retract_claim(store, indication[0]["s"].value, "superseded", "alice")
+    query = "{ statistics { byKind { key count } byGrade { key scheme count } byLicensingStatus { label count } retracted } }"
+    answer = asyncio.run(schema.execute(query, context_value=Context(store, 60.0)))
+    assert answer.errors is None
+    statistics = answer.data["statistics"]
+    del store
+    gc.collect()  # the CLI opens the same store
+    result = run("stats", "--store", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["retracted"] == statistics["retracted"] == 1
+    assert stats["per_kind"]["ev:IndicationStatement"] == 13
+    by_kind = {g["key"]: g["count"] for g in statistics["byKind"]}
+    assert by_kind == {
+        ClaimKind.from_iri(PREFIXES_BY_NAME["ev"] + k.removeprefix("ev:")).name: n  # type: ignore[union-attr]
+        for k, n in stats["per_kind"].items()
+    }
+    assert {f"grade:{g['scheme']} {g['key']}": g["count"] for g in statistics["byGrade"]} == stats[
+        "per_grade"
+    ]
+    assert {g["label"]: g["count"] for g in statistics["byLicensingStatus"]} == stats["per_licensing"]
+    assert sum(stats["per_grade"].values()) == 10
 
 
 @pytest.mark.parametrize("output_format", ["trig", "nquads"])

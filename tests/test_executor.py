@@ -7,19 +7,22 @@ be equal; the lean executor's counters say which of the two answered.
 
 import asyncio
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from fastapi.testclient import TestClient
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
+from api.app import create_app
 from api.graphql import reading
 from api.graphql.context import Context
 from api.graphql.executor import LeanExecutor
 from api.graphql.ids import to_global_id
-from api.graphql.schema import schema
+from api.graphql.schema import make_schema, schema
 from graph.store import Store
+from tests.conftest import ROOMY
 from tests.test_graphql_prefetch import BAD, NESTED
 
 #: Queries beyond the look-ahead corpus: the other root fields, aliases, __typename, enums,
@@ -280,3 +283,36 @@ def test_resolvers_below_computed_fields_see_graphql_cores_paths(
     assert seen[0] == seen[1]
     assert ["a", "nodes", 0, "drug", "c"] in seen[0]
     assert ["a", "nodes", 2, "references", 0, "claims"] in seen[0]
+
+
+class _Recorder(SchemaExtension):
+    """A user's extension: records every operation it sees."""
+
+    seen: ClassVar[list[str]] = []
+
+    def on_operation(self) -> Iterator[None]:
+        _Recorder.seen.append(self.execution_context.query or "")
+        yield
+
+
+def test_extensions_added_by_a_user_see_every_query(bundled_store: Store) -> None:
+    """With an extension added, the lean executor steps aside: the extension runs on every query."""
+    extended = make_schema([_Recorder])
+    assert extended.lean is None
+    query = NESTED["benchmark 0"]
+    _Recorder.seen.clear()
+    app = create_app(bundled_store, ROOMY, schema=extended)
+    with TestClient(app) as client:
+        answer = client.post("/graphql", json={"query": query}).json()
+    assert _Recorder.seen == [query]
+    assert answer["data"] == execute(bundled_store, query).data
+
+
+def test_a_masking_extension_hides_error_messages(bundled_store: Store) -> None:
+    """strawberry's MaskErrors, added by a user, masks the errors of queries the lean executor would answer."""
+    masked = make_schema([MaskErrors])
+    query = '{ node(id: "not an id") { iri } }'
+    result = asyncio.run(masked.execute(query, context_value=Context(bundled_store, 60.0)))
+    assert result.errors
+    assert [e.message for e in result.errors] == ["Unexpected error."]
+    assert "Unexpected error." not in [e.message for e in execute(bundled_store, query).errors or []]

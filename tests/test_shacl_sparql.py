@@ -1,7 +1,7 @@
 """The SHACL-to-SPARQL validator gives the same results as pySHACL.
 
-Each candidate is validated twice, by ``graph.validation.validate_store_pyshacl`` (pySHACL) and by
-``graph.shacl_sparql.validate_store_sparql`` (compiled queries), and the sets of
+Each candidate is validated twice, by ``graph.pyshacl_reference.validate_store_pyshacl`` (pySHACL) and by
+``graph.shacl_run.validate_store_sparql`` (compiled queries), and the sets of
 (severity, focus node, path, value, message) must be equal: on the bundled content, on every
 mutation of tests/test_shapes.py, on edge cases of our constraints and on a generated 10k graph.
 """
@@ -12,15 +12,11 @@ from rdflib import Graph
 
 from graph.load import read_sources
 from graph.paths import ontology_files
-from graph.shacl_sparql import (
-    _our_constraints,
-    _results,
-    _Run,
-    _sparql_results,
-    compile_shapes,
-    validate_store_sparql,
-)
-from graph.validation import ValidationReport, candidate_store, validate_store_pyshacl
+from graph.pyshacl_reference import validate_store_pyshacl
+from graph.report import ValidationReport
+from graph.shacl_compile import compile_shapes, compiled_shapes
+from graph.shacl_run import _results, _Run, _sparql_results, validate_store_sparql
+from graph.validation import candidate_store
 from testing.generate import generate
 from tests.test_shapes import BASE, CASES, EXTRA_CASES, KINDS, PREFIXES
 
@@ -75,7 +71,7 @@ def test_constraints_without_focus_nodes_are_skipped_and_would_find_nothing() ->
         format=ox.RdfFormat.TURTLE,
     )
     run = _Run(store, union=False)
-    constraints = _our_constraints()
+    constraints = compiled_shapes()
     skipped = [c for c in constraints if not run.has_focus_nodes(c.target)]
     assert 0 < len(skipped) < len(constraints)
     for constraint in skipped:

@@ -8,7 +8,7 @@ from api.graphql.errors import BadUserInputError
 from api.graphql.ids import to_iri
 from api.graphql.inputs import ClaimInput, EvidenceInput, GradeInput, ReferenceInput
 from api.graphql.registry import TYPE_FOR_CLASS, named
-from graph.authoring import ClaimData, EvidenceData, FigureData, ReferenceData
+from graph.drafts import ClaimData, EvidenceData, FigureData, ReferenceData
 from graph.kinds import ClaimProperty, kind_properties
 from graph.lookup import find_grade, find_nodes
 from graph.namespaces import EV

@@ -22,7 +22,7 @@ from api.graphql.nodes import Claim, Reference, load_one
 from graph import authoring
 from graph.authoring import WriteResult
 from graph.errors import ValidationFailedError
-from graph.validation import ValidationReport, ValidationResult
+from graph.report import ValidationReport, ValidationResult
 
 R = TypeVar("R")
 

@@ -6,11 +6,11 @@ import strawberry
 from graphql import GraphQLAbstractType, GraphQLResolveInfo
 
 from api.graphql.context import Context
-from api.graphql.executor import info_free
 from api.graphql.fields import DCTERMS, RDFS_LABEL, SKOS, Resolved, computed, ev, rdf
 from api.graphql.ids import to_global_id
 from api.graphql.reading import linked
 from api.graphql.registry import TYPE_NAME
+from api.graphql.resolver_hints import info_free
 from graph.entity import Entity
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TypeVar
 
-import pyoxigraph as ox
 import strawberry
 
 from api.graphql.connections import Connection, make_connection, page_window
@@ -24,13 +23,12 @@ from api.graphql.nodes import (
 )
 from api.graphql.reading import connection_plan, lists_nodes, per_query, read, selection_plan
 from graph import claims as claim_queries
-from graph.authoring import history as authoring_history
-from graph.claims import ClaimFilter, link_named, named
-from graph.entity import solutions
+from graph import stats
+from graph.claims import ClaimFilter
+from graph.history import history as authoring_history
 from graph.kinds import KINDS, Kind
 from graph.lookup import find_described
 from graph.namespaces import EV
-from graph.store import text
 
 T = TypeVar("T")
 MAX_TEXT = 200
@@ -124,15 +122,7 @@ def claim_connection(
 
 def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Connection[Any]:
     limit, offset = page_window(first, after)
-    store = info.context.store
-    rows = solutions(
-        store,
-        f"""SELECT ?s ?label WHERE {{
-             ?s a {ox.NamedNode(str(EV[kind]))} . OPTIONAL {{ ?s rdfs:label|dcterms:title ?label }}
-           }}""",
-        ("s", "label"),
-    )
-    iris = claim_queries.label_order(rows)
+    iris = claim_queries.by_label(info.context.store, str(EV[kind]))
     page = iris[offset : offset + limit]
     nodes = read(info, page, connection_plan(info)) if lists_nodes(info) else page
     return make_connection(nodes, len(iris), offset, limit)
@@ -164,60 +154,31 @@ class ClaimCounts:
     )
     by_licensing_status: list[GroupCount] = strawberry.field(description="Indications per licensing status.")
     by_kind: list[GroupCount] = strawberry.field(description="Claims per kind.")
+    retracted: int = strawberry.field(description="Retracted claims, counted in no group above.")
 
 
 def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
-    """Counts for the statistics field (three grouped queries)."""
-    store = info.context.store
-    key = _key(drug, "drug")
-    drug_filter = " ".join(link_named("ev:drug", "drug", key, named(store, key))) if key else ""
-    live = "FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }"
-    grades = store.select(
-        f"""SELECT ?notation ?schemeName ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-              {drug_filter} ?s ev:evidenceGrade|ev:recommendationStrength ?g . {live}
-              ?g skos:notation ?notation ; skos:prefLabel ?label ; skos:inScheme ?scheme .
-              BIND(STRAFTER(STR(?scheme), STR(grade:)) AS ?schemeName)
-            }} GROUP BY ?notation ?schemeName ?label ORDER BY ?schemeName ?notation"""
-    )
-    licensing = store.select(
-        f"""SELECT ?status ?label (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-              {drug_filter} ?s a ev:IndicationStatement ; ev:licensingStatus ?status . {live}
-              ?status skos:prefLabel ?label .
-            }} GROUP BY ?status ?label ORDER BY ?status"""
-    )
-    kinds = store.select(
-        f"""SELECT ?kind (COUNT(DISTINCT ?s) AS ?n) WHERE {{
-              {drug_filter} ?s a ?kind . ?kind rdfs:subClassOf ev:ClinicalStatement . {live}
-            }} GROUP BY ?kind ORDER BY ?kind"""
-    )
+    """Counts for the statistics field: graph.stats.claim_counts, with the API's names for keys."""
+    counts = stats.claim_counts(info.context.store, _key(drug, "drug"))
     return ClaimCounts(
         by_grade=[
-            GroupCount(
-                key=text(r["notation"]),
-                label=text(r["label"]),
-                scheme=text(r["schemeName"]),
-                count=int(text(r["n"])),
-            )
-            for r in grades
+            GroupCount(key=g.key, label=g.label, scheme=g.scheme, count=g.count) for g in counts.by_grade
         ],
         by_licensing_status=[
             GroupCount(
-                key=(
-                    status.name
-                    if (status := LicensingStatus.from_iri(text(r["status"])))
-                    else text(r["status"])
-                ),
-                label=text(r["label"]),
+                key=status.name if (status := LicensingStatus.from_iri(g.key)) else g.key,
+                label=g.label,
                 scheme=None,
-                count=int(text(r["n"])),
+                count=g.count,
             )
-            for r in licensing
+            for g in counts.by_licensing_status
         ],
         by_kind=[
-            GroupCount(key=k.name, label=str(k.value), scheme=None, count=int(text(r["n"])))
-            for r in kinds
-            if (k := ClaimKind.from_iri(text(r["kind"]))) is not None
+            GroupCount(key=k.name, label=str(k.value), scheme=None, count=g.count)
+            for g in counts.by_kind
+            if (k := ClaimKind.from_iri(g.key)) is not None
         ],
+        retracted=counts.retracted,
     )
 
 

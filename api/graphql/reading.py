@@ -20,10 +20,10 @@ from api.graphql.connections import Connection, make_connection, page_window
 from api.graphql.context import Context, Entities, Info, ReferrersKey
 from api.graphql.enums import ALL_CLAIM_KINDS, ClaimKind
 from api.graphql.errors import BadUserInputError
-from api.graphql.executor import query_memo
 from api.graphql.fields import Inverse, PlannedField, Resolved, _annotation
 from api.graphql.lookahead import Listed, Plan, merged_reads, page_selections, plan
 from api.graphql.registry import BELOW, FOLLOWS, LISTS, READS, inverse_of, node_type
+from api.graphql.resolver_hints import query_memo
 from graph.entity import Entity
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def per_query(info: Info, kind: str, make: Callable[[], T]) -> T:
     """What ``make`` works out for the current field from the query alone, made once per field.
 
     Kept for every request of the query when the lean executor runs it (see
-    api.graphql.executor.query_memo; at most MEMO_PER_QUERY per query), else for the request.
+    api.graphql.resolver_hints.query_memo; at most MEMO_PER_QUERY per query), else for the request.
     The key holds the query's variables, and FOLLOWS, LISTS and READS, which a look-ahead plan
     depends on.
     """

@@ -39,7 +39,7 @@ from api.graphql.context import Context
 from api.graphql.errors import QueryTimeoutError
 from api.graphql.lanes import Lane, LaneFullError, Lanes
 from api.graphql.limits import measure, parse_document
-from api.graphql.schema import schema
+from api.graphql.schema import EvidenceSchema, schema
 from api.sandbox import JobError, Output, Sandbox
 
 logger = logging.getLogger(__name__)
@@ -239,9 +239,9 @@ class _FormattedError(GraphQLError):
         return self._formatted
 
 
-def graphql_route(graphiql: bool = True) -> Route:
-    """The ``/graphql`` route: POST and GET (queries only), GraphiQL in a browser if ``graphiql``."""
-    view = GraphQLView(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
+def graphql_route(graphiql: bool = True, *, served: EvidenceSchema = schema) -> Route:
+    """The ``/graphql`` route serving ``served``: POST and GET (queries only), GraphiQL if ``graphiql``."""
+    view = GraphQLView(served, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
     route = Route(PATH, view, methods=["GET", "POST"], include_in_schema=False)
     if route.methods:  # Starlette adds HEAD for GET; strawberry's view does not answer it
         route.methods.discard("HEAD")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import strawberry
@@ -184,16 +184,33 @@ class EvidenceSchema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
-schema = EvidenceSchema(
-    query=Query,
-    mutation=Mutation,
-    types=NODE_TYPES,
-    execution_context_class=_Execution,
-    extensions=[
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        ErrorCodes,
-    ],
+#: The schema's own extensions; with any other, the lean executor steps aside (see make_schema).
+OWN_EXTENSIONS: tuple[Callable[[], SchemaExtension] | type[SchemaExtension], ...] = (
+    lambda: ParserCache(maxsize=256),
+    lambda: ValidationCache(maxsize=256),
+    ErrorCodes,
 )
-if LeanExecutor.available():
-    schema.lean = LeanExecutor(schema._schema, tuple(specified_rules), strawberry_schema=schema)
+
+
+def make_schema(
+    extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+) -> EvidenceSchema:
+    """The schema, with ``extensions`` (strawberry schema extensions) after its own.
+
+    The lean executor answers queries without running strawberry's extension hooks, so it runs
+    only when no extension is added: with any, every request goes through strawberry, and each
+    extension sees every operation.
+    """
+    built = EvidenceSchema(
+        query=Query,
+        mutation=Mutation,
+        types=NODE_TYPES,
+        execution_context_class=_Execution,
+        extensions=[*OWN_EXTENSIONS, *extensions],
+    )
+    if not extensions and LeanExecutor.available():
+        built.lean = LeanExecutor(built._schema, tuple(specified_rules), strawberry_schema=built)
+    return built
+
+
+schema = make_schema()
