@@ -1,6 +1,6 @@
 """(h) The remote backend: the fixed query set in process against a RemoteStore on ``oxigraph serve``.
 
-The server is the test suite's own (``tests/oxigraph_server.py``: ``oxigraph serve`` from the
+The server is the test suite's own (``testing/oxigraph_server.py``: ``oxigraph serve`` from the
 venv on a free loopback port, a temporary directory, ``--union-default-graph``). It is loaded with
 the same quads as the embedded store, in one ``RemoteStore.add_quads`` (one SPARQL Update), and
 timed as the embedded store is: ``schema.execute`` with a fresh Context per request, and the

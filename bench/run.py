@@ -1,8 +1,8 @@
 """The benchmark runner: load, validate, query and serve at each scale, and write the results.
 
     python -m bench.run --quick                   # bundled + 10k, short durations (make bench-quick)
-    python -m bench.run                           # bundled + 10k + 100k (make bench)
-    python -m bench.run --tiers 10k,100k,1M       # opt in to the 1M tier (long: see bench/README.md)
+    python -m bench.run                           # bundled + 10k + 100k + 1M (make bench)
+    python -m bench.run --tiers 10k,100k          # without the 1M tier (the longest)
 
 Writes ``bench/results/<UTC timestamp>.json`` (every sample summary, machine facts, the command)
 and ``<timestamp>.md`` (the tables, also printed). Only measured figures are written: a step that

@@ -1024,7 +1024,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--out", type=Path, default=RESULTS_DIR, help="results directory (default bench/results)"
     )
-    parser.add_argument("--quick", action="store_true", help="a smoke run: phases of 10 s, 5 s baseline")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: phases and baseline of 10 s")
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds = min(args.seconds, 10.0)

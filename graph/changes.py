@@ -99,8 +99,7 @@ def _duplicate_partners(store: Store, change: ChangeSet, touched: set[str]) -> s
             continue
         pairs = " ".join(f"({ox.NamedNode(p)} {v})" for p, v in targets)
         # Walk from the shared targets (a few claims each) and test the other keys with IN: with
-        # VALUES blocks for them, Oxigraph starts from every claim of the drug (37 ms at 1M
-        # triples, against 0.1 ms).
+        # VALUES blocks for them, Oxigraph would start from every claim of the drug.
         rows = store.select(
             f"""SELECT DISTINCT ?n WHERE {{
                   VALUES (?target ?value) {{ {pairs} }}
@@ -121,8 +120,8 @@ def ontology_quads(store: Store) -> list[ox.Quad]:
     """The quads of the store's ontology graphs, in the default graph (for a validation extract).
 
     Kept between writes while the ontology graphs are unchanged (``Store.graph_version``): every
-    write's extract holds the ontology, and rebuilding its 1,294 quads in Python took 6 ms of a
-    write (bench/README.md, "What changed in session 9").
+    write's extract holds the ontology, and rebuilding its quads for each write would cost more
+    than the rest of a small write's validation.
     """
     prefix = graph_iri("ontology/")
     graphs = [g for g in store.graphs() if g.value.startswith(prefix)]

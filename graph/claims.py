@@ -147,7 +147,7 @@ def link_named(predicate: str, var: str, key: str, iris: Sequence[str] | None) -
     """Patterns: ``?s predicate ?var``, ?var named by ``key`` (``iris``: what :func:`named` found).
 
     Given the IRIs, the link is written with them as constants, which Oxigraph reads from its
-    index: a filter by drug name on the 1M benchmark graph went from 336 ms to under 1 ms.
+    index instead of comparing every node's names.
     """
     if iris is None:
         return [f"?s {predicate} ?{var} .", names_match(var, _literal(key))]
@@ -272,8 +272,7 @@ def label_order(rows: Iterable[tuple[Term | None, ...]], ranks: Mapping[str, int
     ties go by IRI. With ``ranks`` (IRI -> rank; 0 where absent), the rank sorts first, as
     ``ORDER BY ?rank MIN(LCASE(STR(?label))) ?s`` would. Subjects that are not IRIs are left out
     (the API cannot name them). Worked out here rather than by the store: Oxigraph's ORDER BY
-    looks up both strings at every comparison (at 1M triples the 3,041 claims of a filtered list
-    took 12 ms to sort there, 2 ms here).
+    looks up both strings at every comparison.
     """
     labels: dict[str, str | None] = {}
     for subject, label in rows:
@@ -304,9 +303,8 @@ def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int
     """One page of matching claim IRIs, ordered by label then IRI (a stable order), and the total.
 
     One query reads every match with its labels; :func:`label_order` sorts them. Reading all the
-    matches costs less than having the store sort them and count them again (at 1M triples, 28 ms
-    against 40 ms for a filtered list of 3,041 claims, 229 against 329 ms plus a count for all
-    25,844), so every page knows its total.
+    matches costs less than having the store sort them and count them again, so every page knows
+    its total.
     """
     rows = solutions(
         store,
@@ -365,9 +363,8 @@ def search(store: Store, value: str, *, from_names: bool | None = None) -> list[
 
     Two queries give the same answer. One starts from the nodes of the searchable kinds and
     reads their names; the other starts from every name that matches and keeps the nodes of
-    those kinds. The second is faster once the store holds many names (at 1M triples 250-360
-    -> 50-70 ms, at 10k 3.4-4.7 -> 1.7-2.4 ms) and slower on a small graph (the bundled one:
-    0.8-1.3 -> 1.2-1.9 ms), so it is used from :data:`SEARCH_FROM_NAMES` distinct names in the
+    those kinds. The second is faster once the store holds many names and slower on a small
+    graph (bench/README.md), so it is used from :data:`SEARCH_FROM_NAMES` distinct names in the
     store's name index, and on stores without an index (remote ones, of unknown size).
     ``from_names`` forces one or the other.
     """

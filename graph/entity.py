@@ -53,7 +53,7 @@ class Entity:
         """The values of ``predicate``, completing the entity first if it did not read them.
 
         The readers resolvers call most try ``properties`` first and come here only for a
-        predicate that is absent: a call less per value (about 0.2 us of a 0.5 us ``string``).
+        predicate that is absent: a call less per value.
         """
         values = self.properties.get(predicate)
         if values is None and self.described is not None and predicate not in self.described:
@@ -223,8 +223,7 @@ def describe_projected(
 
     The predicates are a table joined to the rows (``OPTIONAL { VALUES (?p ?keep) ... }``,
     then ``BOUND``) rather than ``FILTER(?p IN (...))``: Oxigraph looks each row up in the table
-    once, where ``IN`` compares it with every predicate in turn. On the benchmark graphs that
-    takes 8-22% off describes of 300-900 rows (bench/README.md, "What changed in session 7").
+    once, where ``IN`` compares it with every predicate in turn.
     """
     if not iris:
         return {}

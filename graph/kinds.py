@@ -18,10 +18,13 @@ Properties every claim has (label, drug, evidence, references, grades, ...) are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from graph.namespaces import EV, PROV
+from graph.paths import ADDED_ONTOLOGY, ADDED_SHAPES
 
 #: How a property's values are shown and set. ``text``/``texts``: strings; ``flag``: a boolean;
 #: ``concept``/``concepts``: members of a fixed value set (a GraphQL enum named by ``target``);
@@ -105,7 +108,8 @@ CONDITION = _p("condition", "condition", "first", "Condition", vocabulary=True, 
 RISKS = _p("risks", "risk", "links", "Condition", max_count=None, vocabulary=True)
 
 #: The kinds, in the order of the ``ClaimKind`` enum (a claim's ``kind`` is the first that fits).
-KINDS: tuple[Kind, ...] = (
+#: A list, so that :func:`add_kind` reaches every module that imported it.
+KINDS: list[Kind] = [
     Kind(
         "INDICATION",
         "IndicationStatement",
@@ -113,7 +117,7 @@ KINDS: tuple[Kind, ...] = (
         "Indications, licensed or not, with grades and references.",
         "Indications of this drug.",
         (
-            CONDITION,
+            replace(CONDITION, min_count=1),
             _p(
                 "licensing_status",
                 "licensingStatus",
@@ -228,7 +232,7 @@ KINDS: tuple[Kind, ...] = (
         "Practice-pattern and survey findings.",
         "Practice-pattern and survey findings for this drug.",
     ),
-)
+]
 
 #: What every claim has, whatever its kind: the ``Claim`` interface (and the shape of
 #: ``ev:ClinicalStatement``). ``input`` None: set otherwise (the drug, source and grades are
@@ -255,8 +259,10 @@ BY_ENUM = {kind.enum: kind for kind in KINDS}
 BY_IRI = {kind.iri: kind for kind in KINDS}
 
 
-def kind_properties(kinds: tuple[Kind, ...] = KINDS) -> dict[str, ClaimProperty]:
+def kind_properties(kinds: Sequence[Kind] = KINDS) -> dict[str, ClaimProperty]:
     """Every kind-specific property by name; one name is one property, whichever kinds have it.
+
+    Only whether it is required (``min_count``) may differ between kinds.
 
     >>> sorted(kind_properties())[:3]
     ['actions', 'co_medication', 'condition']
@@ -264,11 +270,50 @@ def kind_properties(kinds: tuple[Kind, ...] = KINDS) -> dict[str, ClaimProperty]
     found: dict[str, ClaimProperty] = {}
     for kind in kinds:
         for prop in kind.properties:
-            if found.setdefault(prop.name, prop) != prop:
+            if replace(found.setdefault(prop.name, prop), min_count=0) != replace(prop, min_count=0):
                 raise ValueError(f"{prop.name!r} means two different things in the kinds table")
     return found
 
 
-def vocabulary_links(kinds: tuple[Kind, ...] = KINDS) -> frozenset[str]:
+def vocabulary_links(kinds: Sequence[Kind] = KINDS) -> frozenset[str]:
     """The predicates of claims whose targets are vocabulary nodes."""
     return frozenset(p.predicate for p in (*COMMON, *kind_properties(kinds).values()) if p.vocabulary)
+
+
+_in_use = False
+
+
+def in_use() -> list[Kind]:
+    """The kinds, for a module that makes something of them once (the GraphQL types, say).
+
+    After the first call the table is fixed: :func:`add_kind` refuses to add to it.
+    """
+    global _in_use  # noqa: PLW0603 - the table is fixed once anything is made from it
+    _in_use = True
+    return KINDS
+
+
+def add_kind(kind: Kind, *, ontology: Path, shapes: Path) -> None:
+    """Add a kind of claim: its row, and the files that describe it in the ontology and the shapes.
+
+    ``ontology`` declares its class and properties (with their ``rdfs:domain``); ``shapes``
+    constrains them. Call it at start-up, before the API is imported: the GraphQL schema is made
+    from the table once. The class must be a direct subclass of ``ev:ClinicalStatement``;
+    docs/contributing.md walks through an example.
+    """
+    if _in_use:
+        raise RuntimeError(
+            f"cannot add the kind {kind.enum}: the kinds are in use already "
+            "(add kinds before the API is imported)"
+        )
+    if kind.enum in BY_ENUM or kind.iri in BY_IRI:
+        raise ValueError(f"a kind {kind.enum} or of class {kind.class_name} is in the table already")
+    kind_properties([*KINDS, kind])  # one name, one property, across all kinds
+    for path in (ontology, shapes):
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such file")
+    KINDS.append(kind)
+    BY_ENUM[kind.enum] = kind
+    BY_IRI[kind.iri] = kind
+    ADDED_ONTOLOGY.append(ontology)
+    ADDED_SHAPES.append(shapes)

@@ -2,8 +2,8 @@
 
 A write names its drug, source or gene by label ("azathioprine"), and a point lookup asks for
 one by label, synonym or identifier, ignoring case. In SPARQL that compares the lower-cased
-names of every node of the kind (:func:`graph.lookup.find_nodes`): about 8-12 ms for the 1,354
-drugs of the 1M-triple benchmark graph, because Oxigraph has no index on lower-cased text.
+names of every node of the kind (:func:`graph.lookup.find_nodes`), because Oxigraph has no
+index on lower-cased text.
 This index maps each lower-cased name to the IRIs of the nodes that carry it, so the lookup
 is a dictionary read plus one type check per candidate.
 
@@ -13,7 +13,7 @@ triples) are left out, as ``STR`` leaves them out. Only IRI subjects are indexed
 is not something a caller can be handed back.
 
 :class:`graph.store.EvidenceStore` owns one index: it builds it on first use from the store's
-quads (146 ms for the 62,960 names of the 1M graph, measured here), keeps it current for the
+quads, keeps it current for the
 writes whose quads it sees (``apply``: the subjects whose names a write deletes or inserts are
 read again), and rebuilds it after any other write (``add_quads``, ``replace_graphs``,
 ``adopt``). The store's write generation tells the two apart.

@@ -13,14 +13,19 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 
 
+#: Ontology and shapes files added at start-up with the kinds they describe (graph.kinds.add_kind).
+ADDED_ONTOLOGY: list[Path] = []
+ADDED_SHAPES: list[Path] = []
+
+
 def ontology_files() -> list[Path]:
-    """The ontology's Turtle files, in a stable order."""
-    return sorted(ONTOLOGY_DIR.glob("*.ttl"))
+    """The ontology's Turtle files, in a stable order (added ones last)."""
+    return sorted(ONTOLOGY_DIR.glob("*.ttl")) + ADDED_ONTOLOGY
 
 
 def shapes_files() -> list[Path]:
-    """The SHACL shapes' Turtle files, in a stable order."""
-    return sorted(SHAPES_DIR.glob("*.ttl"))
+    """The SHACL shapes' Turtle files, in a stable order (added ones last)."""
+    return sorted(SHAPES_DIR.glob("*.ttl")) + ADDED_SHAPES
 
 
 def content_files() -> list[Path]:

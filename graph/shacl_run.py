@@ -37,7 +37,7 @@ def validate_store_sparql(
     graphs instead (a triple asserted in two graphs counts once: every compiled count is a
     ``COUNT(DISTINCT ...)`` and results are deduplicated). On a store of 20,000 quads or more
     the queries run on ``workers`` threads (default: the CPUs, at most 4): Oxigraph evaluates
-    them outside the GIL, so two cores validate 1M triples about 1.8x faster. Small stores (a
+    them outside the GIL, so the cores share a large validation. Small stores (a
     write's extract) are validated in the calling thread, where threads would only cost. A
     constraint is run only if its focus nodes are there (one ASK per distinct focus-node
     subquery): a write's extract holds a few nodes, and skips about a fifth of the constraints.

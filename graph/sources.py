@@ -5,8 +5,8 @@ A source is one file. Its triples (the default graph of the file) go into the na
 named graphs of its own keep them, so that a dump of the store loads back unchanged.
 
 Files are parsed by Oxigraph straight into an in-memory Oxigraph store (the loader's staging
-store): Turtle and N-Triples never become Python objects, which makes parsing 1M triples about
-4x faster than building a Python quad for each. Blank nodes are local to their file, as RDF
+store): Turtle and N-Triples never become Python objects, which is much faster than building a
+Python quad for each. Blank nodes are local to their file, as RDF
 says: ``_:b1`` in two files is two nodes, and each load gives them fresh identities.
 
 >>> import tempfile, pathlib

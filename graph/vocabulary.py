@@ -2,11 +2,8 @@
 
 Claims are many and each is read a few times; the drugs, conditions, genes, grades and other
 concepts they link to for their ``drug``, ``condition`` or ``evidenceGrade`` are few and read by
-nearly every claim query (276 such nodes in the 10k-triple benchmark graph, 631 at 100k, 5,131 at
-1M; 7.6 MiB at 1M, measured with tracemalloc). Describing them again for every page of claims
-was most of a page's describe query: at 10k, the linked nodes and the zero-or-one path that
-finds them in SPARQL made the page of 100 1.6x-1.7x slower than a hand-written SELECT
-(bench/README.md, section 3).
+nearly every claim query. Describing them again for every page of claims would be most of a
+page's describe query.
 
 :class:`graph.store.EvidenceStore` keeps one :class:`Vocabulary`: every IRI node whose
 ``rdf:type`` (in any graph) is one of :data:`VOCABULARY_CLASSES`, described exactly as

@@ -19,7 +19,7 @@ from api.graphql.fields import DCTERMS, PROV_NS, PlannedField, Resolved, below, 
 from api.graphql.node_types import Node
 from api.graphql.reading import _then, concept, concepts, linked, linked_first, linked_one
 from api.graphql.registry import named
-from graph.kinds import KINDS, ClaimProperty, Kind
+from graph.kinds import ClaimProperty, Kind, in_use
 
 if TYPE_CHECKING:
     from api.graphql.evidence_types import EvidenceItem
@@ -201,5 +201,5 @@ def claim_type(kind: Kind) -> type[Claim]:
 
 
 #: Kind class name -> its GraphQL type, in the order of the kinds table.
-CLAIM_TYPES: dict[str, type[Claim]] = {kind.class_name: claim_type(kind) for kind in KINDS}
+CLAIM_TYPES: dict[str, type[Claim]] = {kind.class_name: claim_type(kind) for kind in in_use()}
 globals().update(CLAIM_TYPES)  # module attributes, for annotations that name them (strawberry.lazy)

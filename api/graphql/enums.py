@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 import strawberry
 
 from api.graphql.descriptions import describe
-from graph.kinds import KINDS
+from graph.kinds import in_use
 from graph.namespaces import EV, GRADE
 
 
@@ -132,7 +132,7 @@ def _claim_kinds() -> type[_Concept]:
     """The ``ClaimKind`` enum, one member per kind of the kinds table (graph.kinds), in its order."""
     members = {
         kind.enum: strawberry.enum_value(kind.class_name, description=_define(kind.class_name))
-        for kind in KINDS
+        for kind in in_use()
     }
     made: type[_Concept] = _make_enum("ClaimKind", members)
     return strawberry.enum(made, description="The kind of a clinical claim.")
@@ -151,4 +151,4 @@ if TYPE_CHECKING:
 else:
     ClaimKind = _claim_kinds()
 #: The class IRIs of every kind of claim.
-ALL_CLAIM_KINDS = tuple(kind.iri for kind in KINDS)
+ALL_CLAIM_KINDS = tuple(kind.iri for kind in in_use())

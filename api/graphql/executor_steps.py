@@ -156,7 +156,7 @@ class Direct:
     Without field extensions or exception handlers the wrapper converts the arguments to
     Python values (input types become their classes), adds the source and the Info object the
     resolver asks for, and calls it. Here the conversion of arguments that hold no variables is
-    done once per query (a 13-field filter input costs about 60 us to convert); resolvers get a
+    done once per query (a filter input is costly to convert); resolvers get a
     new dict each time but share the converted values, which they must not change.
     """
 
