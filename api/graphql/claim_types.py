@@ -8,6 +8,7 @@ written here by hand (:data:`CUSTOM`), as are fields computed from others (``lic
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -27,13 +28,19 @@ if TYPE_CHECKING:
     from api.graphql.vocabulary_types import Condition, Drug, Grade
 
 
+@cache
+def _kinds_in_order() -> tuple[tuple[str, ClaimKind], ...]:
+    """(class IRI, enum member) of every kind, in the table's order: a claim's kind is the first."""
+    return tuple((kind.iri, kind) for kind in ClaimKind)
+
+
 @strawberry.interface(description=describe(ev.ClinicalStatement))
 class Claim(Node):
     @computed("The kind of claim.", reads=())
     def kind(self) -> ClaimKind:
         types = self.entity.types
-        for kind in ClaimKind:
-            if kind.iri in types:
+        for iri, kind in _kinds_in_order():
+            if iri in types:
                 return kind
         raise ValueError(f"{self.entity.iri} has no claim kind")
 

@@ -6,6 +6,7 @@ test checks both against the ontology, so enums and vocabulary cannot drift apar
 
 from collections.abc import Mapping
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING, cast
 
 import strawberry
@@ -24,15 +25,27 @@ class _Concept(Enum):
     @property
     def iri(self) -> str:
         """The concept's IRI."""
+        return _iris(type(self))[self]
+
+    def make_iri(self) -> str:
+        """The concept's IRI, made from its value (an ``ev:`` local name)."""
         return str(EV[str(self.value)])
 
     @classmethod
     def from_iri(cls, iri: str | None) -> "_Concept | None":
         """The member for a concept IRI, or None."""
-        for member in cls:
-            if member.iri == iri:
-                return member
-        return None
+        return _members(cls).get(iri) if iri is not None else None
+
+
+@cache
+def _iris(enum: type[_Concept]) -> dict[_Concept, str]:
+    """Each member's IRI (made once per enum: resolvers ask for them for every value)."""
+    return {member: member.make_iri() for member in enum}
+
+
+@cache
+def _members(enum: type[_Concept]) -> dict[str, _Concept]:
+    return {iri: member for member, iri in _iris(enum).items()}
 
 
 @strawberry.enum(description="Whether a regulator has licensed the drug for the indication.")
