@@ -1,16 +1,27 @@
 """Where the project's RDF data lives: ontology, shapes and bundled content.
 
 ``ontology/`` and ``shapes/`` are data, not code; they are found through these constants only.
-The project is installed in editable mode (``make install``), so they resolve inside the checkout.
+In a checkout (``make install`` installs it in editable mode) they are the top-level folders; an
+installed package carries them as ``graph/data/ontology`` and ``graph/data/shapes``.
 """
 
+from importlib.resources import files
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
-SHAPES_DIR = PROJECT_ROOT / "shapes"
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+PACKAGE_DIR = Path(str(files("graph")))
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def _data_dir(name: str) -> Path:
+    """``name`` at the top of the checkout, else inside the installed package."""
+    checkout = PROJECT_ROOT / name
+    in_checkout = (PROJECT_ROOT / "pyproject.toml").is_file() and checkout.is_dir()
+    return checkout if in_checkout else PACKAGE_DIR / "data" / name
+
+
+ONTOLOGY_DIR = _data_dir("ontology")
+SHAPES_DIR = _data_dir("shapes")
+CONTENT_DIR = PACKAGE_DIR / "content"
 
 
 #: Ontology and shapes files added at start-up with the kinds they describe (graph.kinds.add_kind).
