@@ -17,13 +17,15 @@ from typing import Annotated, NoReturn
 import pyoxigraph as ox
 import typer
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from api.backend import open_configured_store
 from api.settings import Settings, get_settings
 from graph import __version__
 from graph.errors import SourceError, SourceExistsError, ValidationFailedError
 from graph.load import load_sources, read_sources, validate_sources
-from graph.namespaces import shorten
+from graph.namespaces import PREFIXES, shorten
+from graph.query_check import READ_ONLY, QueryRefusedError, check_query, undeclared_prefix
 from graph.remote import RemoteQueryError, StoreUnavailableError
 from graph.stats import store_stats
 from graph.store import Store
@@ -79,13 +81,21 @@ def _settings() -> Settings:
             for e in error.errors()
         )
         _fail(f"error: {problems}", 2)
+    except SettingsError as error:  # a value that is not the JSON its setting needs
+        cause = f": {error.__cause__}" if error.__cause__ else ""
+        _fail(f"error: a setting is not valid JSON ({error}){cause}", 2)
 
 
 def _open(store: Path | None) -> Store:
+    settings = _settings()
     try:
-        return open_configured_store(_settings(), store)
+        return open_configured_store(settings, store)
     except StoreUnavailableError as error:
         _fail(f"error: {error}", 2)
+    except OSError as error:  # not a directory, no permission, held by another process
+        where = store or settings.store
+        held = " (another process, a running server say, holds it)" if "LOCK" in str(error) else ""
+        _fail(f"error: cannot open the store at {where}: {error.strerror or error}{held}", 2)
 
 
 @app.callback(invoke_without_command=True)
@@ -189,7 +199,7 @@ def query(
     try:
         result = evidence.query(sparql)
     except (SyntaxError, RemoteQueryError) as error:
-        _fail(f"error: query syntax error: {error}", 2)
+        _fail(f"error: {_query_problem(sparql, error)}", 2)
     if isinstance(result, ox.QueryBoolean):
         typer.echo("true" if bool(result) else "false")
     elif isinstance(result, ox.QueryTriples | list):
@@ -197,6 +207,25 @@ def query(
         sys.stdout.write((data or b"").decode("utf-8"))
     else:
         typer.echo(_format_solutions(result, output), nl=False)
+
+
+def _query_problem(sparql: str, error: Exception) -> str:
+    """What is wrong with a query the store refused, as a person can act on it.
+
+    rdflib's parser tells an update from a query, and names an undeclared prefix; otherwise the
+    engine's message, shortened.
+    """
+    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
+    try:
+        check_query(prologue + sparql)
+    except QueryRefusedError as refused:
+        if str(refused) == READ_ONLY:
+            return "`query` runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE); write with `load`"
+    undeclared = undeclared_prefix(prologue + sparql)
+    if undeclared is not None:
+        return f"unknown prefix {undeclared}: declare it with PREFIX (predeclared: {', '.join(PREFIXES)})"
+    message = str(error)
+    return f"query syntax error: {message if len(message) <= 200 else message[:200] + ' ...'}"
 
 
 def _format_solutions(result: ox.QuerySolutions, output: ResultFormat) -> str:

@@ -18,10 +18,12 @@ graph.query_check.QueryRefusedError: SERVICE (federated query) is refused: ...
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 from pyparsing import ParseBaseException, ParseResults
+from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -94,6 +96,22 @@ def check_query(text: str, *, max_nesting: int = MAX_NESTING) -> CheckedQuery:
     if form is None:  # pragma: no cover - the grammar has no other query form
         raise QueryRefusedError("Not a SELECT, ASK, CONSTRUCT or DESCRIBE query.")
     return CheckedQuery(form, nesting)
+
+
+def undeclared_prefix(text: str) -> str | None:
+    """The first prefix a query uses without declaring it; None if it has none (or does not parse).
+
+    >>> undeclared_prefix("SELECT * WHERE { ?s foo:bar ?o }")
+    'foo'
+    """
+    try:
+        translateQuery(parseQuery(text))
+    except (ParseBaseException, RecursionError):
+        return None
+    except Exception as error:  # rdflib raises a bare Exception for an unknown prefix
+        found = re.fullmatch(r"Unknown namespace prefix : (\S+)", str(error))
+        return found.group(1) if found else None
+    return None
 
 
 def _is_update(text: str) -> bool:

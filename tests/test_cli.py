@@ -75,6 +75,46 @@ def test_a_setting_set_wrong_is_a_clear_error() -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_a_setting_that_is_not_json_is_a_clear_error() -> None:
+    result = run("stats", env={**os.environ, "EVIDENCE_GRAPH_API_TOKENS": "{bad json"})
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: a setting is not valid JSON")
+    assert "api_tokens" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
+    a_file = tmp_path / "store"
+    a_file.write_text("not a store", encoding="utf-8")
+    result = run("stats", "--store", str(a_file))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: cannot open the store at {a_file}: ")
+    assert "not a directory" in result.stderr
+    held = tmp_path / "held"
+    holder = EvidenceStore(held)
+    try:
+        result = run("stats", "--store", str(held))
+    finally:
+        del holder
+        gc.collect()
+    assert result.returncode == 2
+    assert "another process" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_query_errors_say_what_to_do() -> None:
+    update = run("query", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
+    assert update.returncode == 2
+    assert "write with `load`" in update.stderr
+    prefix = run("query", "SELECT * WHERE { ?s foo:bar ?o }")
+    assert prefix.returncode == 2
+    assert prefix.stderr.startswith("error: unknown prefix foo: declare it with PREFIX")
+    syntax = run("query", "SELECT * WHERE { ?s ?p }")
+    assert syntax.returncode == 2
+    assert syntax.stderr.startswith("error: query syntax error: error at 1:")
+    assert len(syntax.stderr) < 400
+
+
 def test_validate_json_report(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text(PREFIXES + "drug:x a ev:Drug .\n")
