@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -310,8 +311,8 @@ def serve(
 ) -> None:
     """Serve GraphQL (/graphql), SPARQL (/sparql), /health and the docs (/docs) over HTTP.
 
-    The store is opened before the server starts listening: a store that cannot be opened is
-    an error (exit 2) and nothing is served.
+    The store is opened before the server starts listening: a store that cannot be opened, or
+    an address that is in use, is an error (exit 2) and nothing is served.
     """
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
@@ -323,16 +324,30 @@ def serve(
     except (OSError, SourceError, ValidationFailedError, StoreUnavailableError) as error:
         target = store or settings.store or settings.sparql_endpoint
         _fail(f"error: cannot open the store {target}: {error}", 2)
+    listener = _listen(host or settings.host, port or settings.port)
     typer.echo(f"serving {len(evidence)} quads from {evidence.describe_backend()}")
     served = create_app(store=evidence, settings=settings)
     settle_heap(evidence)
-    uvicorn.run(
-        served,
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-        timeout_graceful_shutdown=settings.shutdown_timeout,
-    )
+    with listener:
+        uvicorn.run(
+            served,
+            fd=listener.fileno(),
+            log_level="info",
+            timeout_graceful_shutdown=settings.shutdown_timeout,
+        )
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host``:``port``; a port in use is an error (exit 2), not a traceback."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family)
+    except OSError as error:
+        _fail(
+            f"error: cannot listen on {host}:{port}: {error.strerror or error} "
+            "(choose another port with --port or EVIDENCE_GRAPH_PORT)",
+            2,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

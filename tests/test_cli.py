@@ -6,6 +6,7 @@ import gc
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from graph.load import open_store
 from graph.namespaces import PREFIXES as PREFIXES_BY_NAME
 from graph.paths import CONTENT_DIR, ONTOLOGY_DIR
 from graph.store import EvidenceStore
+from testing.oxigraph_server import free_port
 
 CLI = str(Path(sys.executable).parent / "evidence-graph")
 CONTENT = str(CONTENT_DIR / "azathioprine-dermatology.ttl")
@@ -100,6 +102,17 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "another process" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_on_a_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{port}: ")
+    assert "--port" in result.stderr
 
 
 def test_query_errors_say_what_to_do() -> None:
@@ -310,7 +323,7 @@ def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.M
     monkeypatch.setattr(EvidenceStore, "index", recorded)
     before = gc.get_freeze_count()
     try:
-        result = CliRunner().invoke(cli.app, ["serve", "--port", "8765"])
+        result = CliRunner().invoke(cli.app, ["serve", "--port", str(free_port())])
     finally:
         gc.unfreeze()  # this test process builds many apps: nothing stays frozen in it
     assert result.exit_code == 0, result.output
@@ -319,4 +332,4 @@ def test_serve_freezes_what_start_up_made_before_it_serves(monkeypatch: pytest.M
     assert frozen > before
     assert {name for name, _ in built} == {"NameIndex", "Vocabulary"}
     assert all(count == before for _, count in built)  # before the freeze, not by the first request
-    assert options["port"] == 8765
+    assert isinstance(options["fd"], int)  # the socket the command bound (a port in use: exit 2)
