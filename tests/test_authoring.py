@@ -15,6 +15,7 @@ from api.app import create_app
 from api.settings import Settings
 from graph.changes import ChangeSet, validate_change
 from graph.namespaces import BASE, EV, PREFIXES
+from graph.paths import PROJECT_ROOT
 from graph.store import EvidenceStore, Store
 from graph.validation import use_validator, validate_quads
 from graph.validation import validator as validator_in_use
@@ -464,3 +465,14 @@ def test_whole_number_figures_from_python_are_written_as_decimals(fresh_store: S
     result = create_claim(fresh_store, data, "alice")
     assert result.report.conforms
     assert fresh_store.ask("ASK WHERE { ?f ev:printedValue '40%' ; ev:value 40.0 }")
+
+
+def test_the_readmes_authoring_example_works(writable: tuple[TestClient, Store]) -> None:
+    """The mutation README.md shows is accepted as written."""
+    client, _ = writable
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme[readme.index("mutation { createClaim") :]
+    example = example[: example.index("```")]
+    created = ok(call(client, example))["createClaim"]
+    assert created["claim"]["label"] == "Azathioprine for vasculitis"
+    assert created["claim"]["attributedTo"].endswith("/agent/alice")
