@@ -20,7 +20,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from graph.kinds import COMMON, KINDS, ClaimProperty, Kind
+from graph.kinds import COMMON, KINDS, ClaimProperty
 from graph.namespaces import EV, PREFIXES
 from graph.paths import PROJECT_ROOT, ontology_files, shapes_files
 
@@ -271,15 +271,7 @@ print(json.dumps({"created": created, "refused": refused, "read": read}))
 def test_a_kind_added_at_start_up_is_listed_filtered_written_and_checked(tmp_path: Path) -> None:
     (tmp_path / "dose.ttl").write_text(ONTOLOGY, encoding="utf-8")
     (tmp_path / "dose-shapes.ttl").write_text(SHAPES, encoding="utf-8")
-    (tmp_path / "run.py").write_text(SCRIPT, encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, str(tmp_path / "run.py"), str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=PROJECT_ROOT,
-        check=False,
-    )
+    result = _python(SCRIPT, str(tmp_path))
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout.splitlines()[-1])
     assert answers["created"] == {
@@ -299,8 +291,20 @@ def test_a_kind_added_at_start_up_is_listed_filtered_written_and_checked(tmp_pat
     assert "DOSE" in {node["kind"] for node in read["claims"]["nodes"]}
 
 
+def _python(code: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a Python process of its own (the kinds are fixed once per process)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *arguments],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=PROJECT_ROOT,
+        check=False,
+    )
+
+
 def test_kinds_cannot_be_added_once_the_api_is_made() -> None:
-    code = textwrap.dedent(
+    result = _python(
         """
         from pathlib import Path
         import api.graphql.schema
@@ -311,21 +315,12 @@ def test_kinds_cannot_be_added_once_the_api_is_made() -> None:
             print(error)
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=PROJECT_ROOT,
-        check=False,
-    )
     assert result.returncode == 0, result.stderr
     assert "the kinds are in use already" in result.stdout
 
 
 def test_a_kind_must_not_reuse_a_name() -> None:
-    assert isinstance(KINDS[0], Kind)
-    code = textwrap.dedent(
+    result = _python(
         """
         from pathlib import Path
         from graph.kinds import KINDS, add_kind
@@ -334,13 +329,5 @@ def test_a_kind_must_not_reuse_a_name() -> None:
         except ValueError as error:
             print(error)
         """
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=PROJECT_ROOT,
-        check=False,
     )
     assert "is in the table already" in result.stdout, result.stderr
