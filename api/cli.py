@@ -33,10 +33,14 @@ from graph.store import Store
 from graph.validation import use_validator
 
 app = typer.Typer(
-    help="Evidence Graph: clinical evidence as a validated RDF knowledge graph.",
+    help="Evidence Graph: clinical evidence as a validated RDF knowledge graph.\n\n"
+    "Exit codes: 0 done, 1 SHACL violations, 2 bad input or environment (a message says which).",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_enable=False,
 )
+#: Whether an unexpected error shows its traceback (``--debug``).
+_debug = False
 
 StoreOption = Annotated[
     Path | None,
@@ -102,8 +106,11 @@ def _open(store: Path | None) -> Store:
 @app.callback(invoke_without_command=True)
 def main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show an unexpected error's traceback.")] = False,
 ) -> None:
     """Evidence Graph: clinical evidence as a validated RDF knowledge graph."""
+    global _debug  # noqa: PLW0603 - one command per process
+    _debug = debug
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)
@@ -350,5 +357,16 @@ def _listen(host: str, port: int) -> socket.socket:
         )
 
 
+def run() -> None:
+    """The ``evidence-graph`` command: an unexpected error is one line, exit 2 (traceback: ``--debug``)."""
+    try:
+        app()
+    except Exception as error:
+        if _debug:
+            raise
+        typer.echo(f"error: {type(error).__name__}: {error} (run with --debug for the traceback)", err=True)
+        sys.exit(2)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run()

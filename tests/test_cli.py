@@ -104,6 +104,27 @@ def test_a_store_that_cannot_be_opened_is_a_clear_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+BROKEN = "import sys; from api import cli; cli.store_stats = lambda store: 1 / 0; sys.argv[0] = 'evidence-graph'; cli.run()"
+
+
+def test_an_unexpected_error_is_one_line_unless_debug() -> None:
+    plain = subprocess.run(
+        [sys.executable, "-c", BROKEN, "stats"], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert plain.returncode == 2
+    assert plain.stderr == "error: ZeroDivisionError: division by zero (run with --debug for the traceback)\n"
+    debug = subprocess.run(
+        [sys.executable, "-c", BROKEN, "--debug", "stats"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert debug.returncode == 1
+    assert "Traceback" in debug.stderr
+    assert "ZeroDivisionError" in debug.stderr
+
+
 def test_serve_on_a_port_in_use_is_a_clear_error() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
