@@ -23,7 +23,7 @@ from api.graphql.schema import schema
 from graph.authoring import retract_claim
 from graph.load import open_store
 from graph.namespaces import PREFIXES as PREFIXES_BY_NAME
-from graph.paths import CONTENT_DIR, ONTOLOGY_DIR
+from graph.paths import CONTENT_DIR, ONTOLOGY_DIR, PROJECT_ROOT
 from graph.store import EvidenceStore
 from testing.oxigraph_server import free_port
 
@@ -147,6 +147,17 @@ def test_query_errors_say_what_to_do() -> None:
     assert syntax.returncode == 2
     assert syntax.stderr.startswith("error: query syntax error: error at 1:")
     assert len(syntax.stderr) < 400
+
+
+def test_the_example_claim_validates_and_loads(tmp_path: Path) -> None:
+    """examples/new-indication.ttl, the file to start curating from, conforms with no warning of its own."""
+    example = str(PROJECT_ROOT / "examples" / "new-indication.ttl")
+    checked = run("validate", example)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.startswith("Conforms: 0 violation(s)")
+    assert "example" not in checked.stdout  # no result about the example's own nodes
+    loaded = run("load", example, "--store", str(tmp_path / "store"))
+    assert loaded.returncode == 0, loaded.stderr
 
 
 def test_validate_json_report(tmp_path: Path) -> None:
