@@ -7,12 +7,15 @@ of every node of the kinds are compared in SPARQL. Both give the same answer (te
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from graph.entity import Entity, describe, entities, iri_list, path_expression, solutions
 from graph.names import NAME_PATH, NameIndex
+from graph.namespaces import EV
 from graph.store import Store, text
 
 
@@ -136,3 +139,52 @@ def find_grade(store: Store, notation: str, scheme: str) -> str | None:
         {"notation": ox.Literal(notation), "scheme": ox.Literal(scheme)},
     )
     return text(rows[0]["g"]) if rows else None
+
+
+#: The claim filters that name a node, with the classes of the nodes they name.
+NAMED_FILTERS: dict[str, tuple[str, ...]] = {
+    "drug": (str(EV.Drug), str(EV.DrugClass)),
+    "condition": (str(EV.Condition),),
+    "source": (str(EV.SourceDocument),),
+    "gene": (str(EV.Gene),),
+}
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A filter's name that names no node, with the closest names of nodes it could mean."""
+
+    filter: str
+    value: str
+    closest: list[str]
+
+    @property
+    def message(self) -> str:
+        """The notice a person reads."""
+        hint = f"; closest: {', '.join(self.closest)}" if self.closest else ""
+        return f"No {self.filter} is named {self.value!r}{hint}."
+
+
+def unmatched_names(store: Store, given: Mapping[str, str | None]) -> list[Unmatched]:
+    """The names in ``given`` (filter -> key, see :data:`NAMED_FILTERS`) that name no node.
+
+    For a list that came back empty: a typo should not read as "no evidence".
+    """
+    found = []
+    for name, kinds in NAMED_FILTERS.items():
+        key = given.get(name)
+        if key and not find_nodes(store, key, kinds):
+            found.append(Unmatched(name, key, closest_names(store, key, kinds)))
+    return found
+
+
+def closest_names(store: Store, key: str, kinds: Sequence[str], most: int = 3) -> list[str]:
+    """Up to ``most`` names of nodes of ``kinds`` that look like ``key`` (case ignored), closest first."""
+    of_kinds = f"VALUES ?kind {{ {iri_list(kinds)} }} ?s a ?kind"
+    rows = store.select(f"SELECT DISTINCT ?name WHERE {{ {of_kinds} ; {NAME_PATH} ?name }}")
+    names: dict[str, str] = {}
+    for row in rows:
+        name = text(row["name"])
+        names.setdefault(name.casefold(), name)
+    close = difflib.get_close_matches(key.casefold(), list(names), n=most, cutoff=0.6)
+    return [names[c] for c in close]

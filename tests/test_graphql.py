@@ -322,3 +322,41 @@ def test_reference_claims_are_claims_only(client: TestClient) -> None:
     kinds = {n["__typename"] for r in result["references"]["nodes"] for n in r["claims"]["nodes"]}
     assert "EvidenceItem" not in kinds
     assert kinds >= {"IndicationStatement", "ContraindicationStatement", "PracticePatternStatement"}
+
+
+def test_a_filter_name_that_names_nothing_gets_a_notice(client: TestClient) -> None:
+    """An empty list because of a typo says so, in extensions.notices; the answer is no error."""
+    response = client.post(
+        "/graphql",
+        json={"query": '{ claims(filter: {drug: "azathioprin", source: "no such source"}) { totalCount } }'},
+    )
+    body = response.json()
+    assert response.status_code == 200
+    assert "errors" not in body
+    assert body["data"] == {"claims": {"totalCount": 0}}
+    assert body["extensions"]["notices"] == [
+        {
+            "message": "No drug is named 'azathioprin'; closest: azathioprine.",
+            "filter": "drug",
+            "value": "azathioprin",
+            "closest": ["azathioprine"],
+        },
+        {
+            "message": "No source is named 'no such source'.",
+            "filter": "source",
+            "value": "no such source",
+            "closest": [],
+        },
+    ]
+    found = client.post(
+        "/graphql", json={"query": '{ claims(filter: {drug: "azathioprine"}) { totalCount } }'}
+    )
+    assert "extensions" not in found.json() or "notices" not in found.json()["extensions"]
+    named_but_empty = client.post(
+        "/graphql",
+        json={
+            "query": '{ indications(filter: {drug: "azathioprine", condition: "pancytopenia"}) { totalCount } }'
+        },
+    )
+    assert named_but_empty.json()["data"]["indications"]["totalCount"] == 0
+    assert "notices" not in named_but_empty.json().get("extensions", {})

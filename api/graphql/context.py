@@ -67,6 +67,9 @@ class Context:
         self._plans: dict[Hashable, Any] = {}
         #: IRI -> the GraphQL object made for its entity (api.graphql.nodes.wrap).
         self.wrapped: dict[str, Any] = {}
+        #: What the answer's ``extensions.notices`` tells the client (a filter name that named
+        #: nothing, say); the answer is not an error.
+        self.notices: list[dict[str, Any]] = []
 
     def check_deadline(self) -> None:
         """Stop the request with a TIMEOUT error once its time budget is spent."""

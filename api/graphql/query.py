@@ -27,7 +27,7 @@ from graph import stats
 from graph.claims import ClaimFilter
 from graph.history import history as authoring_history
 from graph.kinds import KINDS, Kind
-from graph.lookup import find_described
+from graph.lookup import NAMED_FILTERS, find_described, unmatched_names
 from graph.namespaces import EV
 
 T = TypeVar("T")
@@ -116,6 +116,12 @@ def claim_connection(
     # the filter depends on the query (and its variables) alone: converted once per query
     claim_filter = per_query(info, "filter", lambda: to_claim_filter(given, kinds))
     page = claim_queries.find_claims(context.store, claim_filter, limit, offset)
+    if page.total == 0:
+        named = {name: getattr(claim_filter, name) for name in NAMED_FILTERS}
+        context.notices += [
+            {"message": u.message, "filter": u.filter, "value": u.value, "closest": u.closest}
+            for u in unmatched_names(context.store, named)
+        ]
     nodes = read(info, page.iris, connection_plan(info)) if lists_nodes(info) else page.iris
     return make_connection(nodes, page.total, offset, limit)
 

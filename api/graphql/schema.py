@@ -139,8 +139,9 @@ class EvidenceSchema(strawberry.Schema):
         """Run a request: on the lean executor if it answers, else the standard way.
 
         The document is first checked against the limits of the :class:`Context` given (none
-        when it has none), or the defaults for any other context. A :class:`Context` given is
-        closed once the answer is made (see :meth:`Context.close`).
+        when it has none), or the defaults for any other context. The context's notices become
+        the answer's ``extensions.notices``. A :class:`Context` given is closed once the answer
+        is made (see :meth:`Context.close`).
         """
         try:
             limits = context_value.limits if isinstance(context_value, Context) else DEFAULT_LIMITS
@@ -150,22 +151,27 @@ class EvidenceSchema(strawberry.Schema):
                     measure(self._schema, document, operation_name, variable_values, limits)
                 except ApiError as error:
                     return ExecutionResult(data=None, errors=[error])
+            result = None
             if self.lean is not None and operation_extensions is None:
                 allowed = None if allowed_operation_types is None else frozenset(allowed_operation_types)
                 result = await self.lean.execute(
                     query, variable_values, context_value, root_value, operation_name, allowed
                 )
-                if result is not None:
-                    return result
-            return await super().execute(
-                query,
-                variable_values,
-                context_value,
-                root_value,
-                operation_name,
-                allowed_operation_types,
-                operation_extensions,
-            )
+            if result is None:
+                result = await super().execute(
+                    query,
+                    variable_values,
+                    context_value,
+                    root_value,
+                    operation_name,
+                    allowed_operation_types,
+                    operation_extensions,
+                )
+            if isinstance(context_value, Context) and context_value.notices:
+                # a field run twice (given back by the lean executor) tells it once
+                notices = list({repr(n): n for n in context_value.notices}.values())
+                result.extensions = {**(result.extensions or {}), "notices": notices}
+            return result
         finally:
             if isinstance(context_value, Context):
                 context_value.close()
