@@ -109,6 +109,7 @@ class ClaimFilter:
     text: str | None = None
     severity: str | None = None
     gene: str | None = None
+    interactant: str | None = None
     include_retracted: bool = False
 
 
@@ -168,10 +169,9 @@ def _compile(claim_filter: ClaimFilter, names: tuple[tuple[str, tuple[str, ...]]
 
     Values are written into the text as terms serialized by pyoxigraph, so a user string cannot
     change the query; as constants (rather than a bound VALUES block) they let Oxigraph plan
-    around them, and so does a single kind written as a constant class: on the 100k benchmark
-    graph that halves the page query of some filters. ``names`` (key, IRIs) pairs, from
-    :func:`named`, give the IRIs of the drug, condition, source and gene keys; the links to them
-    then come first, as constants, and several kinds are an ``IN`` filter rather than a
+    around them, and so does a single kind written as a constant class. ``names`` (key, IRIs) pairs, from
+    :func:`named`, give the IRIs of the drug, condition, source, gene and interactant keys; the links
+    to them then come first, as constants, and several kinds are an ``IN`` filter rather than a
     ``VALUES`` block, which Oxigraph would start from. Keys without IRIs are compared in SPARQL.
     """
     f = claim_filter
@@ -183,6 +183,7 @@ def _compile(claim_filter: ClaimFilter, names: tuple[tuple[str, tuple[str, ...]]
         (f.condition, "ev:condition", "condition"),
         (f.source, "prov:wasDerivedFrom", "source"),
         (f.gene, "ev:gene", "gene"),
+        (f.interactant, "ev:interactant", "interactant"),
     ):
         if key is not None:
             iris = given.get(key)
@@ -290,10 +291,10 @@ def label_order(rows: Iterable[tuple[Term | None, ...]], ranks: Mapping[str, int
 
 
 def _names(store: Store, claim_filter: ClaimFilter) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The IRIs the filter's drug, condition, source and gene keys name (none without a name index)."""
+    """The IRIs the filter's named keys (drug, condition, ...) name (none without a name index)."""
     f = claim_filter
     pairs = []
-    for key in (f.drug, f.condition, f.source, f.gene):
+    for key in (f.drug, f.condition, f.source, f.gene, f.interactant):
         if key is not None and (iris := named(store, key)) is not None:
             pairs.append((key, tuple(iris)))
     return tuple(pairs)

@@ -147,6 +147,7 @@ NAMED_FILTERS: dict[str, tuple[str, ...]] = {
     "condition": (str(EV.Condition),),
     "source": (str(EV.SourceDocument),),
     "gene": (str(EV.Gene),),
+    "interactant": (str(EV.Drug), str(EV.DrugClass)),
 }
 
 

@@ -360,3 +360,13 @@ def test_a_filter_name_that_names_nothing_gets_a_notice(client: TestClient) -> N
     )
     assert named_but_empty.json()["data"]["indications"]["totalCount"] == 0
     assert "notices" not in named_but_empty.json().get("extensions", {})
+
+
+def test_interactions_filtered_by_interactant(client: TestClient) -> None:
+    found = data(
+        client,
+        '{ interactions(filter: {interactant: "allopurinol"}) { totalCount nodes { interactant { label } } } }',
+    )
+    assert found["interactions"] == {"totalCount": 1, "nodes": [{"interactant": {"label": "allopurinol"}}]}
+    every = data(client, "{ interactions { totalCount } }")["interactions"]["totalCount"]
+    assert every > 1

@@ -69,6 +69,10 @@ class ClaimFilterInput:
     )
     severity: Severity | None = strawberry.field(default=None, description="Contraindication severity.")
     gene: str | None = strawberry.field(default=None, description="Gene of a pharmacogenomic rule.")
+    interactant: str | None = strawberry.field(
+        default=None,
+        description="The other drug of an interaction: label, synonym, identifier, IRI or ID.",
+    )
     include_retracted: bool = strawberry.field(default=False, description="Also list retracted claims.")
 
 
@@ -98,6 +102,7 @@ def to_claim_filter(given: ClaimFilterInput | None, kinds: tuple[ClaimKind, ...]
         text=_key(f.text, "text"),
         severity=f.severity.iri if f.severity else None,
         gene=_key(f.gene, "gene"),
+        interactant=_key(f.interactant, "interactant"),
         include_retracted=f.include_retracted,
     )
 
