@@ -43,7 +43,7 @@ schema: install ## Write the GraphQL SDL to api/schema.graphql (a test compares 
 validate: install ## Validate the bundled ontology and content against the shapes
 	$(VENV)/bin/evidence-graph validate ontology/*.ttl graph/content/*.ttl
 
-stats: install ## Counts per class, grade and licensing status of the bundled content
+stats: install ## Instances per class; live claims per kind, grade and licensing status of the bundled content
 	$(VENV)/bin/evidence-graph stats
 
 bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M), then bench-stress -> bench/results/
