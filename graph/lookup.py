@@ -141,6 +141,8 @@ def find_grade(store: Store, notation: str, scheme: str) -> str | None:
     return text(rows[0]["g"]) if rows else None
 
 
+XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
 #: The claim filters that name a node, with the classes of the nodes they name.
 NAMED_FILTERS: dict[str, tuple[str, ...]] = {
     "drug": (str(EV.Drug), str(EV.DrugClass)),
@@ -189,3 +191,13 @@ def closest_names(store: Store, key: str, kinds: Sequence[str], most: int = 3) -
         names.setdefault(name.casefold(), name)
     close = difflib.get_close_matches(key.casefold(), list(names), n=most, cutoff=0.6)
     return [names[c] for c in close]
+
+
+def find_reference(store: Store, source: str, number: int) -> str | None:
+    """The reference numbered ``number`` in the source document ``source`` (None: there is none)."""
+    rows = store.select(
+        "SELECT ?r WHERE { ?r a ev:Reference ; dcterms:isPartOf ?source ; ev:citationNumber ?n . "
+        "FILTER(?n = ?number) } ORDER BY ?r LIMIT 1",
+        {"source": ox.NamedNode(source), "number": ox.Literal(str(number), datatype=XSD_INTEGER)},
+    )
+    return text(rows[0]["r"]) if rows else None

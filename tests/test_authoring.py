@@ -476,3 +476,14 @@ def test_the_readmes_authoring_example_works(writable: tuple[TestClient, Store])
     created = ok(call(client, example))["createClaim"]
     assert created["claim"]["label"] == "Azathioprine for vasculitis"
     assert created["claim"]["attributedTo"].endswith("/agent/alice")
+
+
+def test_references_by_citation_number_in_the_claims_source(writable: tuple[TestClient, Store]) -> None:
+    client, _ = writable
+    by_number = new_indication(evidence=[{"text": "A passage.", "citationMarkers": "3", "references": ["3"]}])
+    created = ok(call(client, CREATE, input=by_number))["createClaim"]
+    assert created["claim"]["references"] == [{"citationNumber": 3}]
+    unknown = new_indication("another condition", evidence=[{"text": "A.", "references": ["99"]}])
+    body = call(client, CREATE, input=unknown)
+    assert codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == "the source has no reference numbered 99"

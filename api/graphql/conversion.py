@@ -10,7 +10,7 @@ from api.graphql.inputs import ClaimInput, EvidenceInput, GradeInput, ReferenceI
 from api.graphql.registry import TYPE_FOR_CLASS, named
 from graph.drafts import ClaimData, EvidenceData, FigureData, ReferenceData
 from graph.kinds import ClaimProperty, kind_properties
-from graph.lookup import find_grade, find_nodes
+from graph.lookup import find_grade, find_nodes, find_reference
 from graph.namespaces import EV
 from graph.store import Store
 
@@ -52,6 +52,25 @@ class Resolver:
             return None
         return [iri for k in keys if (iri := self.one(k, kinds, what)) is not None]
 
+    def references(self, keys: list[str], source: str | None) -> list[str]:
+        """References by ID, IRI or citation number (a number counts in the claim's ``source``)."""
+        found = []
+        for key in keys:
+            if not (key.isascii() and key.isdigit()):
+                found += self.many([key], REFERENCE, "reference") or []
+                continue
+            if source is None:
+                raise BadUserInputError(
+                    f"reference {key!r} is a citation number: give the claim's source, or the "
+                    "reference's ID or IRI",
+                    argument="references",
+                )
+            iri = find_reference(self.store, source, int(key))
+            if iri is None:
+                raise BadUserInputError(f"the source has no reference numbered {key}", argument="references")
+            found.append(iri)
+        return found
+
     def grade(self, grade: GradeInput | None) -> str | None:
         """The IRI of a grade given by notation and scheme."""
         if grade is None:
@@ -64,14 +83,16 @@ class Resolver:
         return found
 
 
-def _evidence(resolve: Resolver, items: list[EvidenceInput] | None) -> list[EvidenceData] | None:
+def _evidence(
+    resolve: Resolver, items: list[EvidenceInput] | None, source: str | None
+) -> list[EvidenceData] | None:
     if items is None:
         return None
     return [
         EvidenceData(
             text=item.text,
             citation_markers=item.citation_markers,
-            references=resolve.many(item.references, REFERENCE, "reference") or [],
+            references=resolve.references(item.references, source),
             study_designs=[d.iri for d in item.study_designs],
             figures=[
                 FigureData(
@@ -100,13 +121,14 @@ def _evidence(resolve: Resolver, items: list[EvidenceInput] | None) -> list[Evid
 def to_claim_data(store: Store, given: ClaimInput) -> ClaimData:
     """The graph layer's claim data for a GraphQL claim input."""
     resolve = Resolver(store)
+    source = resolve.one(given.source, SOURCE, "source document")
     return ClaimData(
         kind=given.kind.iri if given.kind else None,
         label=given.label,
         drug=resolve.one(given.drug, classes_of("Drug"), "drug"),
-        source=resolve.one(given.source, SOURCE, "source document"),
+        source=source,
         section=given.section,
-        evidence=_evidence(resolve, given.evidence),
+        evidence=_evidence(resolve, given.evidence, source),
         evidence_grade=resolve.grade(given.grade),
         recommendation_strength=resolve.grade(given.recommendation_strength),
         printed_grade=given.printed_grade,

@@ -74,7 +74,9 @@ class FigureInput:
 class EvidenceInput:
     text: str = strawberry.field(description=_describe("text"))
     citation_markers: str | None = strawberry.field(default=None, description='As printed, e.g. "1, 4".')
-    references: list[str] = strawberry.field(default_factory=list, description="Reference IDs or IRIs.")
+    references: list[str] = strawberry.field(
+        default_factory=list, description="References: IDs, IRIs or citation numbers in the claim's source."
+    )
     study_designs: list[StudyDesign] = strawberry.field(
         default_factory=list, description=_describe("studyDesign")
     )
