@@ -91,9 +91,9 @@ class ClaimFilter:
     """What a claim must match; every field is optional and they combine with AND.
 
     ``drug``, ``condition`` and ``source`` match an IRI, a label, a synonym or an identifier
-    (case-insensitive). ``grade`` is a notation ("A"), optionally within ``grade_scheme`` (a
-    scheme IRI or its name, e.g. "dr-oracle-evidence"). ``min_certainty`` is a GRADE certainty
-    rank (4 high ... 1 very low) reached directly or through a grade's crosswalk.
+    (case-insensitive). ``grade`` is a notation ("A") or a label ("Level 2+"), optionally within
+    ``grade_scheme`` (a scheme IRI or its name, e.g. "dr-oracle-evidence"). ``min_certainty`` is
+    a GRADE certainty rank (4 high ... 1 very low) reached directly or through a crosswalk.
     """
 
     kinds: tuple[str, ...] = ()
@@ -203,8 +203,8 @@ def _compile(claim_filter: ClaimFilter, names: tuple[tuple[str, tuple[str, ...]]
     if f.grade is not None:
         lines += [
             "?s ev:evidenceGrade|ev:recommendationStrength ?grade .",
-            "?grade skos:notation ?gradeNotation .",
-            f"FILTER(LCASE(STR(?gradeNotation)) = LCASE({_literal(f.grade)}))",
+            "?grade skos:notation|skos:prefLabel ?gradeName .",
+            f"FILTER(LCASE(STR(?gradeName)) = LCASE({_literal(f.grade)}))",
         ]
     if f.grade_scheme is not None:
         scheme = _literal(f.grade_scheme)

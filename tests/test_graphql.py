@@ -370,3 +370,12 @@ def test_interactions_filtered_by_interactant(client: TestClient) -> None:
     assert found["interactions"] == {"totalCount": 1, "nodes": [{"interactant": {"label": "allopurinol"}}]}
     every = data(client, "{ interactions { totalCount } }")["interactions"]["totalCount"]
     assert every > 1
+
+
+def test_grades_are_filtered_by_notation_or_label(client: TestClient) -> None:
+    """The grade printed as B in the source's scale is found by its label too, in any case."""
+    query = "query($g: String!) { indications(filter: {grade: $g}) { totalCount } }"
+    by_notation = data(client, query, g="B")["indications"]["totalCount"]
+    assert by_notation > 0
+    assert data(client, query, g="moderate evidence")["indications"]["totalCount"] == by_notation
+    assert data(client, query, g="Moderate")["indications"]["totalCount"] == 0

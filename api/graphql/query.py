@@ -48,7 +48,9 @@ class ClaimFilterInput:
         default=None, description="Licensed (true) or unlicensed (false) indications only."
     )
     grade: str | None = strawberry.field(
-        default=None, description='Grade notation as printed in its scale, e.g. "A" (case-insensitive).'
+        default=None,
+        description='Grade notation as printed in its scale ("A") or its label ("Moderate Evidence"), '
+        "case-insensitive.",
     )
     grade_scheme: str | None = strawberry.field(
         default=None, description='Only grades of this scheme: its IRI or name ("dr-oracle-evidence").'
