@@ -37,8 +37,9 @@ format: install ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-schema: install ## Write the GraphQL SDL to api/schema.graphql (a test compares it to the live schema)
+schema: install ## Write the GraphQL SDL and possible types to api/ (tests compare them to the live schema)
 	$(PY) -m api.graphql.sdl > api/schema.graphql
+	$(PY) -m api.graphql.sdl --possible-types > api/possible-types.json
 
 validate: install ## Validate the bundled ontology and content against the shapes
 	$(VENV)/bin/evidence-graph validate ontology/*.ttl graph/content/*.ttl

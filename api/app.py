@@ -25,6 +25,7 @@ from api.graphql.media_type import GraphQLResponseMediaType
 from api.graphql.router import graphql_route
 from api.graphql.schema import EvidenceSchema
 from api.graphql.schema import schema as default_schema
+from api.graphql.sdl import possible_types
 from api.sandbox import Sandbox
 from api.security import SecurityHeaders, cors_options
 from api.settings import Settings, get_settings
@@ -89,6 +90,13 @@ def create_app(
     app.router.routes.insert(0, graphql_route(config.graphiql, served=served))  # first: matched at once
     app.include_router(health.router)
     app.include_router(sparql.router)
+    types = possible_types(served._schema)
+
+    @app.get("/graphql/possible-types", tags=["graphql"])
+    def possible_types_route() -> dict[str, list[str]]:
+        """Each interface and union of the GraphQL schema -> its object types (Apollo's ``possibleTypes``)."""
+        return types
+
     # innermost first: each add_middleware wraps what is there
     app.add_middleware(GraphQLResponseMediaType)
     app.add_middleware(ResponseCache, size=config.response_cache)  # replays final answers

@@ -1,6 +1,7 @@
 """The GraphQL API's contract: SDL snapshot, shapes <-> fields, enums <-> ontology, round trips,
 and hostile input."""
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ from api.app import create_app
 from api.graphql import enums
 from api.graphql.nodes import TYPE_FOR_CLASS, Node
 from api.graphql.schema import schema
-from api.graphql.sdl import sdl
+from api.graphql.sdl import possible_types, sdl
 from graph.load import load_sources
 from graph.namespaces import EV
 from graph.paths import PROJECT_ROOT, ontology_files, shapes_files
@@ -37,6 +38,17 @@ NOT_IN_GRAPHQL = {
     # The grade shape forbids skos:exactMatch (crosswalks are never exact): nothing to serve.
     str(SKOS.exactMatch),
 }
+
+
+def test_possible_types_file_and_route_match_the_schema(client: TestClient) -> None:
+    """What Apollo Client's possibleTypes needs: every interface with its object types."""
+    shipped = json.loads((PROJECT_ROOT / "api" / "possible-types.json").read_text(encoding="utf-8"))
+    assert shipped == possible_types(), (
+        "the GraphQL schema changed: review the change, then run `make schema` to update api/possible-types.json"
+    )
+    assert client.get("/graphql/possible-types").json() == shipped
+    assert set(shipped["Claim"]) == {t.__name__ for c, t in TYPE_FOR_CLASS if c.endswith("Statement")}
+    assert {"Drug", "IndicationStatement", "Reference"} <= set(shipped["Node"])
 
 
 def test_sdl_file_matches_the_schema() -> None:
