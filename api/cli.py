@@ -41,6 +41,8 @@ app = typer.Typer(
 )
 #: Whether an unexpected error shows its traceback (``--debug``).
 _debug = False
+#: The settings of the command being run (see :func:`_settings`).
+_read: Settings | None = None
 
 StoreOption = Annotated[
     Path | None,
@@ -77,7 +79,14 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _settings() -> Settings:
-    """The settings; one that the environment sets wrong ends the command with a clear error."""
+    """The command's settings, read once (by the callback); one set wrong ends it with a clear error."""
+    global _read  # noqa: PLW0603 - one command per process
+    if _read is None:
+        _read = _read_settings()
+    return _read
+
+
+def _read_settings() -> Settings:
     try:
         return get_settings()
     except ValidationError as error:
@@ -109,8 +118,8 @@ def main(
     debug: Annotated[bool, typer.Option("--debug", help="Show an unexpected error's traceback.")] = False,
 ) -> None:
     """Evidence Graph: clinical evidence as a validated RDF knowledge graph."""
-    global _debug  # noqa: PLW0603 - one command per process
-    _debug = debug
+    global _debug, _read
+    _debug, _read = debug, None
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)

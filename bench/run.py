@@ -19,7 +19,6 @@ import os
 import platform
 import resource
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -47,6 +46,7 @@ from graph.pyshacl_reference import validate_store_pyshacl
 from graph.store import EvidenceStore, Store
 from graph.validation import candidate_store
 from testing.generate import TIERS, dataset_path, triple_count
+from testing.oxigraph_server import free_port
 from testing.queries import CASES, Case
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -247,13 +247,6 @@ def child_serve(port: int, files: list[str]) -> None:
     app = create_app(store=store, settings=settings)
     settle_heap(store)  # as `evidence-graph serve` does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-
-
-def free_port() -> int:
-    """A port nothing listens on now, on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:

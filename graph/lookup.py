@@ -141,8 +141,6 @@ def find_grade(store: Store, notation: str, scheme: str) -> str | None:
     return text(rows[0]["g"]) if rows else None
 
 
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
-
 #: The claim filters that name a node, with the classes of the nodes they name.
 NAMED_FILTERS: dict[str, tuple[str, ...]] = {
     "drug": (str(EV.Drug), str(EV.DrugClass)),
@@ -198,6 +196,6 @@ def find_reference(store: Store, source: str, number: int) -> str | None:
     rows = store.select(
         "SELECT ?r WHERE { ?r a ev:Reference ; dcterms:isPartOf ?source ; ev:citationNumber ?n . "
         "FILTER(?n = ?number) } ORDER BY ?r LIMIT 1",
-        {"source": ox.NamedNode(source), "number": ox.Literal(str(number), datatype=XSD_INTEGER)},
+        {"source": ox.NamedNode(source), "number": ox.Literal(number)},
     )
     return text(rows[0]["r"]) if rows else None

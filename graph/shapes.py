@@ -1,4 +1,8 @@
-"""The SHACL shapes (``shapes/``), parsed once: what every validation checks a candidate against."""
+"""The ontology and the SHACL shapes (``ontology/``, ``shapes/``) as rdflib graphs, parsed once.
+
+The shapes are what every validation checks a candidate against; the ontology defines the terms
+(the GraphQL descriptions read it).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,16 @@ from functools import cache
 
 from rdflib import Graph
 
-from graph.paths import shapes_files
+from graph.paths import ontology_files, shapes_files
+
+
+@cache
+def ontology_graph() -> Graph:
+    """The ontology, parsed once and shared: read it, never change it."""
+    graph = Graph()
+    for path in ontology_files():
+        graph.parse(path, format="turtle")
+    return graph
 
 
 @cache

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import SH, SKOS
 
 from api.app import create_app
@@ -17,7 +17,8 @@ from api.graphql.schema import schema
 from api.graphql.sdl import possible_types, sdl
 from graph.load import load_sources
 from graph.namespaces import EV
-from graph.paths import PROJECT_ROOT, ontology_files, shapes_files
+from graph.paths import PROJECT_ROOT
+from graph.shapes import ontology_graph, shapes_graph
 from graph.store import EvidenceStore, Store
 from tests.conftest import ROOMY
 
@@ -66,9 +67,7 @@ def _rdf_fields(node_type: type[Node]) -> set[str]:
 
 def _shape_paths() -> dict[str, set[str]]:
     """sh:targetClass -> every IRI used as an sh:path of its shape's property shapes."""
-    shapes = Graph()
-    for path in shapes_files():
-        shapes.parse(path)
+    shapes = shapes_graph()
     found: dict[str, set[str]] = {}
     for shape, target in shapes.subject_objects(SH.targetClass):
         paths = found.setdefault(str(target), set())
@@ -128,9 +127,7 @@ def test_every_shaped_class_has_a_graphql_type() -> None:
     ],
 )
 def test_enums_match_the_ontology(enum: Any, scheme: str) -> None:
-    ontology = Graph()
-    for path in ontology_files():
-        ontology.parse(path)
+    ontology = ontology_graph()
     concepts = {
         str(c): str(ontology.value(c, SKOS.notation)) for c in ontology.subjects(SKOS.inScheme, EV[scheme])
     }
@@ -138,12 +135,7 @@ def test_enums_match_the_ontology(enum: Any, scheme: str) -> None:
 
 
 def test_claim_kinds_match_the_ontology() -> None:
-    ontology = Graph()
-    for path in ontology_files():
-        ontology.parse(path)
-    from rdflib import RDFS  # noqa: PLC0415
-
-    kinds = {str(c) for c in ontology.subjects(RDFS.subClassOf, EV.ClinicalStatement)}
+    kinds = {str(c) for c in ontology_graph().subjects(RDFS.subClassOf, EV.ClinicalStatement)}
     assert {k.iri for k in enums.ClaimKind} == kinds
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ from gql.client import SyncClientSession
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 from graphql import build_schema, lexicographic_sort_schema, print_schema
+
+from testing.oxigraph_server import free_port
 
 SDL = Path(__file__).resolve().parents[1] / "api" / "schema.graphql"
 COMMAND = Path(sys.executable).with_name("evidence-graph")
@@ -77,14 +78,6 @@ class Server:
             f"--- stdout ---\n{self.stdout.read_text(errors='replace')}\n"
             f"--- stderr ---\n{self.stderr.read_text(errors='replace')}"
         )
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on right now (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def server_env() -> dict[str, str]:

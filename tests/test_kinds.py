@@ -22,7 +22,8 @@ from rdflib.term import Node
 
 from graph.kinds import COMMON, KINDS, ClaimProperty
 from graph.namespaces import EV, PREFIXES
-from graph.paths import PROJECT_ROOT, ontology_files, shapes_files
+from graph.paths import PROJECT_ROOT
+from graph.shapes import ontology_graph, shapes_graph
 
 #: What the server writes on every claim (attribution, retraction) and rdf:type: in the shapes of
 #: claims, not in the table (authors never set them as properties).
@@ -38,19 +39,8 @@ MANAGED = {
 
 
 @cache
-def _ontology() -> Graph:
-    graph = Graph()
-    for path in ontology_files():
-        graph.parse(path)
-    return graph
-
-
-@cache
 def _shapes() -> Graph:
-    graph = Graph()
-    for path in shapes_files():
-        graph.parse(path)
-    return graph
+    return shapes_graph()
 
 
 def _property_shapes(node: Node) -> list[tuple[Node, bool]]:
@@ -102,7 +92,7 @@ def _cardinality(class_iri: str) -> dict[str, tuple[int, int | None]]:
 
 
 def _domains(predicate: str) -> set[str]:
-    ontology = _ontology()
+    ontology = ontology_graph()
     found: set[str] = set()
     for domain in ontology.objects(URIRef(predicate), RDFS.domain):
         union = ontology.value(domain, OWL.unionOf)
@@ -111,7 +101,7 @@ def _domains(predicate: str) -> set[str]:
 
 
 def test_the_kinds_are_the_ontologys_kinds() -> None:
-    declared = {str(c) for c in _ontology().subjects(RDFS.subClassOf, EV.ClinicalStatement)}
+    declared = {str(c) for c in ontology_graph().subjects(RDFS.subClassOf, EV.ClinicalStatement)}
     assert {kind.iri for kind in KINDS} == declared
 
 

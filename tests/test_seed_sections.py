@@ -42,7 +42,10 @@ MARKER = re.compile(r"(?<=[.:)]) (\d(?:, \d)*)(?=[ \n]|$)")
 
 def seed_text() -> str:
     if not SEED.is_file():
-        pytest.skip(f"no seed text at {SEED} (set EVIDENCE_GRAPH_SEED to its path)")
+        pytest.skip(
+            f"no seed text at {SEED}: a clone without ../shared beside it has none "
+            "(set EVIDENCE_GRAPH_SEED to its path to check the content against the printed text)"
+        )
     return SEED.read_text(encoding="utf-8")
 
 

@@ -4,19 +4,9 @@ The ontology is the one place where a term is defined; the API shows that defini
 schema's documentation cannot drift from the vocabulary.
 """
 
-from functools import cache
+from rdflib import RDFS, SKOS, URIRef
 
-from rdflib import RDFS, SKOS, Graph, URIRef
-
-from graph.paths import ontology_files
-
-
-@cache
-def _ontology() -> Graph:
-    graph = Graph()
-    for path in ontology_files():
-        graph.parse(path)
-    return graph
+from graph.shapes import ontology_graph
 
 
 def describe(term: str, extra: str = "") -> str:
@@ -25,7 +15,7 @@ def describe(term: str, extra: str = "") -> str:
     Raises KeyError for a term the ontology does not define: every field the API maps to RDF
     must be in the vocabulary.
     """
-    graph = _ontology()
+    graph = ontology_graph()
     node = URIRef(term)
     text = graph.value(node, SKOS.definition) or graph.value(node, RDFS.comment)
     if text is None:
