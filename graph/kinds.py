@@ -254,10 +254,6 @@ COMMON: tuple[ClaimProperty, ...] = (
     _p("conditions", "condition", "links", "Condition", max_count=None, vocabulary=True),
 )
 
-#: Kinds by enum value and by class IRI.
-BY_ENUM = {kind.enum: kind for kind in KINDS}
-BY_IRI = {kind.iri: kind for kind in KINDS}
-
 
 def kind_properties(kinds: Sequence[Kind] = KINDS) -> dict[str, ClaimProperty]:
     """Every kind-specific property by name; one name is one property, whichever kinds have it.
@@ -306,14 +302,12 @@ def add_kind(kind: Kind, *, ontology: Path, shapes: Path) -> None:
             f"cannot add the kind {kind.enum}: the kinds are in use already "
             "(add kinds before the API is imported)"
         )
-    if kind.enum in BY_ENUM or kind.iri in BY_IRI:
+    if any(k.enum == kind.enum or k.iri == kind.iri for k in KINDS):
         raise ValueError(f"a kind {kind.enum} or of class {kind.class_name} is in the table already")
     kind_properties([*KINDS, kind])  # one name, one property, across all kinds
     for path in (ontology, shapes):
         if not path.is_file():
             raise FileNotFoundError(f"{path}: no such file")
     KINDS.append(kind)
-    BY_ENUM[kind.enum] = kind
-    BY_IRI[kind.iri] = kind
     ADDED_ONTOLOGY.append(ontology)
     ADDED_SHAPES.append(shapes)
