@@ -300,12 +300,12 @@ def _names(store: Store, claim_filter: ClaimFilter) -> tuple[tuple[str, tuple[st
     return tuple(pairs)
 
 
-def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int = 0) -> ClaimPage:
-    """One page of matching claim IRIs, ordered by label then IRI (a stable order), and the total.
+def matching_claims(store: Store, claim_filter: ClaimFilter) -> list[str]:
+    """Every matching claim IRI, ordered by label then IRI (a stable order).
 
     One query reads every match with its labels; :func:`label_order` sorts them. Reading all the
     matches costs less than having the store sort them and count them again, so every page knows
-    its total.
+    its total, and a page can be taken from either end.
     """
     rows = solutions(
         store,
@@ -313,7 +313,12 @@ def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int
         "  OPTIONAL { ?s rdfs:label ?label }\n}",
         ("s", "label"),
     )
-    order = label_order(rows)
+    return label_order(rows)
+
+
+def find_claims(store: Store, claim_filter: ClaimFilter, limit: int, offset: int = 0) -> ClaimPage:
+    """One page of :func:`matching_claims`, and the total."""
+    order = matching_claims(store, claim_filter)
     start = max(int(offset), 0)
     return ClaimPage(order[start : start + max(int(limit), 0)], total=len(order))
 

@@ -142,6 +142,60 @@ def test_pagination_is_stable_and_complete(client: TestClient) -> None:
     assert again == seen[:7]
 
 
+def test_backward_paging_walks_the_same_list_from_the_end(client: TestClient) -> None:
+    forward = [
+        e["node"]["id"]
+        for e in data(client, "{ claims(first: 500) { edges { node { id } } } }")["claims"]["edges"]
+    ]
+    query = """query Page($before: String) { claims(last: 7, before: $before) {
+                 totalCount edges { cursor node { id } }
+                 pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+    seen: list[str] = []
+    before = None
+    while True:
+        page = data(client, query, before=before)["claims"]
+        seen = [e["node"]["id"] for e in page["edges"]] + seen
+        assert page["pageInfo"]["hasNextPage"] == (before is not None)
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+        assert before == page["edges"][0]["cursor"]
+    assert seen == forward
+    assert len(seen) == page["totalCount"] == 38
+    assert len(page["edges"]) == 38 % 7  # the last step back is the list's head
+
+
+def test_first_and_last_together_and_cursors_both_sides(client: TestClient) -> None:
+    ids = [
+        e["node"]["id"]
+        for e in data(client, "{ claims(first: 500) { edges { node { id } } } }")["claims"]["edges"]
+    ]
+    cursors = [
+        e["cursor"] for e in data(client, "{ claims(first: 500) { edges { cursor } } }")["claims"]["edges"]
+    ]
+    between = data(
+        client,
+        "query($a: String, $b: String) { claims(after: $a, before: $b) { nodes { id } } }",
+        a=cursors[3],
+        b=cursors[9],
+    )["claims"]["nodes"]
+    assert [n["id"] for n in between] == ids[4:9]
+    # Relay: after and before bound the list, then first takes its head and last the head's tail
+    both = data(
+        client, "query($a: String) { claims(after: $a, first: 6, last: 2) { nodes { id } } }", a=cursors[3]
+    )
+    assert [n["id"] for n in both["claims"]["nodes"]] == ids[8:10]
+    assert data(client, "{ claims(last: 0) { totalCount nodes { id } } }")["claims"] == {
+        "totalCount": 38,
+        "nodes": [],
+    }
+    body = gql(client, "{ claims(last: 501) { totalCount } }")
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"].startswith("last must be between 0 and 500")
+    body = gql(client, '{ claims(before: "bm90LWEtY3Vyc29y") { totalCount } }')
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "argument": "before"}
+
+
 def test_default_and_maximum_page_size(client: TestClient) -> None:
     assert len(data(client, "{ conditions { nodes { id } } }")["conditions"]["nodes"]) == 28
     body = gql(client, "{ claims(first: 501) { totalCount } }")

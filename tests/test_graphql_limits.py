@@ -133,6 +133,11 @@ def test_the_node_estimate_multiplies_page_sizes_down_the_query(api: TestClient)
     ]  # 100 + 100 * 100
     ok = post(api, {"query": nested, "variables": {"n": 20}})  # 20 + 20 * 20
     assert "errors" not in ok.json(), ok.json()
+    backward = "query($n: Int) { drugs(last: $n) { nodes { indications(last: $n) { totalCount } } } }"
+    assert codes(post(api, {"query": backward, "variables": {"n": 100}})) == ["QUERY_TOO_COMPLEX"]
+    # with both, a page holds the smaller: 20 + 20 * 20 again
+    both = "query($n: Int) { drugs(first: 500, last: $n) { nodes { indications(last: $n, first: 500) { totalCount } } } }"
+    assert "errors" not in post(api, {"query": both, "variables": {"n": 20}}).json()
 
 
 def test_a_legal_heavy_query_is_answered(api: TestClient) -> None:
@@ -410,6 +415,6 @@ def test_a_heavy_read_is_answered_in_a_child_process_as_in_a_thread(bundled_quad
             "message": "'nonsense' is not a cursor from this API",
             "locations": [{"line": 2, "column": 30}],
             "path": ["b"],
-            "extensions": {"code": "BAD_USER_INPUT"},
+            "extensions": {"code": "BAD_USER_INPUT", "argument": "after"},
         }
     ]

@@ -51,6 +51,8 @@ NESTED = {
         c: claims(kind: CONTRAINDICATION, first: 3) { totalCount pageInfo { hasNextPage endCursor }
           nodes { iri ... on ContraindicationStatement { severity condition { label } coMedication { label } } } }
         d: claims(kind: CONTRAINDICATION, first: 3, after: "Y3Vyc29yOjI=") { totalCount nodes { iri } }
+        e: claims(kind: CONTRAINDICATION, last: 2, before: "Y3Vyc29yOjQ=") { totalCount
+          pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { iri } }
         claims { totalCount edges { cursor node { iri kind } } }
         interactions { nodes { interactant { label } effect } }
         pharmacogenomics { nodes { gene { label pharmacogenomics { totalCount } }
@@ -82,7 +84,10 @@ NESTED = {
           nodes { iri } }
         c: indications(first: 0) { totalCount pageInfo { hasNextPage startCursor } }
         d: indications(after: "Y3Vyc29yOjEwMDA=") { totalCount pageInfo { hasNextPage hasPreviousPage }
-          nodes { iri } } }""",
+          nodes { iri } }
+        e: indications(last: 3) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor } nodes { iri } }
+        f: indications(first: 5, last: 2, after: "Y3Vyc29yOjA=") { pageInfo { startCursor endCursor } }
+        g: drugs(last: 1) { nodes { label indications(last: 2) { edges { cursor node { iri } } } } } }""",
 }
 #: Queries with a bad argument below a root field: the same errors, with or without the look-ahead.
 BAD = {

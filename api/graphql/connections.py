@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Sequence
-from typing import Generic, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -67,24 +68,103 @@ def encode_cursor(offset: int) -> str:
     return base64.b64encode(f"cursor:{offset}".encode()).decode("ascii")
 
 
-def page_window(first: int | None, after: str | None) -> tuple[int, int]:
-    """``(limit, offset)`` from Relay arguments; bad values are BAD_USER_INPUT."""
-    limit = DEFAULT_PAGE if first is None else first
-    if not 0 <= limit <= MAX_PAGE:
-        raise BadUserInputError(f"first must be between 0 and {MAX_PAGE}, got {limit}", maxPageSize=MAX_PAGE)
-    offset = 0
-    if after is not None:
-        try:
-            prefix, number = base64.b64decode(after.encode("ascii"), validate=True).decode().split(":")
-            offset = int(number) + 1
-            if prefix != "cursor" or offset < 1:
-                raise ValueError(after)
-        except (ValueError, UnicodeError):
-            raise BadUserInputError(f"{after!r} is not a cursor from this API") from None
-    return limit, offset
+def decode_cursor(cursor: str, argument: str) -> int:
+    """The offset a cursor of this API stands for; anything else is BAD_USER_INPUT naming ``argument``."""
+    try:
+        prefix, number = base64.b64decode(cursor.encode("ascii"), validate=True).decode().split(":")
+        offset = int(number)
+        if prefix != "cursor" or offset < 0 or not number.isdigit():
+            raise ValueError(cursor)
+    except (ValueError, UnicodeError):
+        raise BadUserInputError(f"{cursor!r} is not a cursor from this API", argument=argument) from None
+    return offset
 
 
-def make_connection(items: Sequence[T], total: int, offset: int, limit: int) -> Connection[T]:
-    """A connection over one page ``items`` that starts at ``offset``, in a list of ``total``."""
-    page = list(items[:limit])
-    return Connection(items=page, offset=offset, total=total)
+@dataclass(frozen=True)
+class Window:
+    """What a list's Relay arguments ask for, before the list's length is known.
+
+    The slice follows the Relay specification: the items after ``after`` and before ``before``,
+    then the first ``first`` of them, then the last ``last`` of those.
+
+    >>> Window(first=2).bounds(10)
+    (0, 2)
+    >>> Window(last=3).bounds(10)
+    (7, 3)
+    >>> Window(last=3, before=5).bounds(10)
+    (2, 3)
+    >>> Window(first=50, after=8).bounds(10)
+    (9, 1)
+    """
+
+    first: int | None = None
+    last: int | None = None
+    #: Offsets of the items the ``after`` and ``before`` cursors point at.
+    after: int | None = None
+    before: int | None = None
+
+    def bounds(self, total: int) -> tuple[int, int]:
+        """``(offset, limit)`` of the page in a list of ``total`` items."""
+        start = 0 if self.after is None else min(self.after + 1, total)
+        end = total if self.before is None else max(min(self.before, total), start)
+        if self.first is not None:
+            end = min(end, start + self.first)
+        if self.last is not None:
+            start = max(start, end - self.last)
+        return start, end - start
+
+    @property
+    def largest(self) -> int:
+        """The most items a page can hold: what the query cost estimate counts."""
+        return min(n for n in (self.first, self.last, MAX_PAGE) if n is not None)
+
+
+def page_window(
+    first: int | None, after: str | None, last: int | None = None, before: str | None = None
+) -> Window:
+    """The window of Relay arguments; bad values are BAD_USER_INPUT.
+
+    With neither ``first`` nor ``last``, a page is the first 50 items.
+    """
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and not 0 <= size <= MAX_PAGE:
+            raise BadUserInputError(
+                f"{name} must be between 0 and {MAX_PAGE}, got {size}", maxPageSize=MAX_PAGE
+            )
+    if first is None and last is None:
+        first = DEFAULT_PAGE
+    return Window(
+        first=first,
+        last=last,
+        after=None if after is None else decode_cursor(after, "after"),
+        before=None if before is None else decode_cursor(before, "before"),
+    )
+
+
+def page_of(items: Sequence[T], window: Window) -> tuple[Sequence[T], int]:
+    """The items of ``window`` in the whole list ``items``, and the offset of the first."""
+    offset, limit = window.bounds(len(items))
+    return items[offset : offset + limit], offset
+
+
+def make_connection(page: Sequence[T], total: int, offset: int) -> Connection[T]:
+    """A connection over one ``page`` that starts at ``offset``, in a list of ``total`` items."""
+    return Connection(items=list(page), offset=offset, total=total)
+
+
+FirstArg = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size from the start: 50 when neither first nor last is given, 500 at most."
+    ),
+]
+AfterArg = Annotated[
+    str | None, strawberry.argument(description="Return the items after this cursor (pageInfo.endCursor).")
+]
+LastArg = Annotated[
+    int | None, strawberry.argument(description="Page size from the end (backward paging), 500 at most.")
+]
+BeforeArg = Annotated[
+    str | None,
+    strawberry.argument(description="Return the items before this cursor (pageInfo.startCursor)."),
+]

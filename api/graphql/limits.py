@@ -5,9 +5,9 @@ one walk over its selected operation measures it, each fragment measured once an
 reused wherever it is spread (so a fragment spread twice by each of twenty others costs twenty
 steps, not a million): depth, aliases and fields (as they will be executed, fragments followed),
 directives and fragments (as written), introspection fields, and the nodes the answer may hold.
-The node estimate multiplies each list's page size (``first``, 50 when not given) down the query
-and sums, as GitHub's node limit does; it decides whether an operation runs in the heavy lane
-(api.graphql.lanes).
+The node estimate multiplies each list's page size (``first`` or ``last``, 50 when neither is
+given) down the query and sums, as GitHub's node limit does; it decides whether an operation runs
+in the heavy lane (api.graphql.lanes).
 
 >>> from api.graphql.schema import schema
 >>> limits = DocumentLimits.from_settings()
@@ -329,21 +329,24 @@ class _Walk:
         return sizes
 
     def page_size(self, node: FieldNode) -> int:
-        """The page size the field asks for (its ``first``), as the resolver will read it."""
-        value: object = None
+        """The most items the field's page can hold (``first`` or ``last``), as the resolver reads them."""
+        sizes: dict[str, object] = {}
         for argument in node.arguments or ():
-            if argument.name.value != "first":
+            name = argument.name.value
+            if name not in ("first", "last"):
                 continue
             if isinstance(argument.value, IntValueNode):
-                value = argument.value.value
+                sizes[name] = argument.value.value
             elif isinstance(argument.value, VariableNode):
                 variable = argument.value.name.value
-                value = self.variables.get(variable, self.defaults.get(variable))
-        try:
-            size = DEFAULT_PAGE if value is None else int(value)  # type: ignore[call-overload]
-        except (TypeError, ValueError):
-            size = DEFAULT_PAGE
-        return min(max(size, 0), MAX_PAGE)
+                sizes[name] = self.variables.get(variable, self.defaults.get(variable))
+        given = []
+        for value in sizes.values():
+            try:
+                given.append(min(max(int(value), 0), MAX_PAGE))  # type: ignore[call-overload]
+            except (TypeError, ValueError):
+                given.append(DEFAULT_PAGE)  # the resolver refuses it
+        return min(given) if given else DEFAULT_PAGE
 
 
 __all__ = [

@@ -6,7 +6,17 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
-from api.graphql.connections import Connection, make_connection, page_window
+from api.graphql.connections import (
+    AfterArg,
+    BeforeArg,
+    Connection,
+    FirstArg,
+    LastArg,
+    Window,
+    make_connection,
+    page_of,
+    page_window,
+)
 from api.graphql.context import Info
 from api.graphql.enums import Certainty, ClaimKind, GradingAxis, LicensingStatus, Severity, StudyDesign
 from api.graphql.errors import BadUserInputError
@@ -113,32 +123,30 @@ def claim_connection(
     info: Info,
     kinds: tuple[ClaimKind, ...],
     given: ClaimFilterInput | None,
-    first: int | None,
-    after: str | None,
+    window: Window,
 ) -> Connection[Any]:
     """One page of claims: the page query (with the total), then the look-ahead of its nodes."""
-    limit, offset = page_window(first, after)
     context = info.context
     context.check_deadline()
     # the filter depends on the query (and its variables) alone: converted once per query
     claim_filter = per_query(info, "filter", lambda: to_claim_filter(given, kinds))
-    page = claim_queries.find_claims(context.store, claim_filter, limit, offset)
-    if page.total == 0:
+    matches = claim_queries.matching_claims(context.store, claim_filter)
+    page, offset = page_of(matches, window)
+    if not matches:
         named = {name: getattr(claim_filter, name) for name in NAMED_FILTERS}
         context.notices += [
             {"message": u.message, "filter": u.filter, "value": u.value, "closest": u.closest}
             for u in unmatched_names(context.store, named)
         ]
-    nodes = read(info, page.iris, connection_plan(info)) if lists_nodes(info) else page.iris
-    return make_connection(nodes, page.total, offset, limit)
-
-
-def _labelled(info: Info, kind: str, first: int | None, after: str | None) -> Connection[Any]:
-    limit, offset = page_window(first, after)
-    iris = claim_queries.by_label(info.context.store, str(EV[kind]))
-    page = iris[offset : offset + limit]
     nodes = read(info, page, connection_plan(info)) if lists_nodes(info) else page
-    return make_connection(nodes, len(iris), offset, limit)
+    return make_connection(nodes, len(matches), offset)
+
+
+def _labelled(info: Info, kind: str, window: Window) -> Connection[Any]:
+    iris = claim_queries.by_label(info.context.store, str(EV[kind]))
+    page, offset = page_of(iris, window)
+    nodes = read(info, page, connection_plan(info)) if lists_nodes(info) else page
+    return make_connection(nodes, len(iris), offset)
 
 
 def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
@@ -198,10 +206,6 @@ def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
 FilterArg = Annotated[
     ClaimFilterInput | None, strawberry.argument(description="Only claims meeting these conditions.")
 ]
-FirstArg = Annotated[int | None, strawberry.argument(description="Page size: 50 by default, 500 at most.")]
-AfterArg = Annotated[
-    str | None, strawberry.argument(description="Return the items after this cursor (pageInfo.endCursor).")
-]
 
 
 @strawberry.type(description="One recorded version of a claim: who changed it, when, how and why.")
@@ -223,9 +227,16 @@ def kind_list(kind: Kind) -> Any:
     member = ClaimKind.__members__[kind.enum]
 
     def claims_of_kind(
-        self: Any, info: Info, filter: FilterArg = None, first: FirstArg = None, after: AfterArg = None
+        self: Any,
+        info: Info,
+        *,
+        filter: FilterArg = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Any:
-        return claim_connection(info, (member,), filter, first, after)
+        return claim_connection(info, (member,), filter, page_window(first, after, last, before))
 
     claims_of_kind.__annotations__["return"] = Connection[CLAIM_TYPES[kind.class_name]]  # type: ignore[valid-type,name-defined]
     return strawberry.field(claims_of_kind, description=kind.description)
@@ -247,8 +258,15 @@ class Query:
         return next(iter(read(info, [iri], selection_plan(info))), None)
 
     @strawberry.field(description="Drugs, by label.")
-    def drugs(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Drug]:
-        return _labelled(info, "Drug", first, after)
+    def drugs(
+        self,
+        info: Info,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[Drug]:
+        return _labelled(info, "Drug", page_window(first, after, last, before))
 
     @strawberry.field(description='One drug by ID, IRI, label, synonym or identifier ("RXNORM:1256").')
     def drug(self, info: Info, key: str) -> Drug | None:
@@ -256,8 +274,15 @@ class Query:
         return node if isinstance(node, Drug) else None
 
     @strawberry.field(description="Conditions (diseases, findings and patient states), by label.")
-    def conditions(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Condition]:
-        return _labelled(info, "Condition", first, after)
+    def conditions(
+        self,
+        info: Info,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[Condition]:
+        return _labelled(info, "Condition", page_window(first, after, last, before))
 
     @strawberry.field(description='One condition by ID, IRI, label, synonym or identifier ("MONDO:0004980").')
     def condition(self, info: Info, key: str) -> Condition | None:
@@ -268,22 +293,38 @@ class Query:
     def claims(
         self,
         info: Info,
+        *,
         kind: ClaimKind | None = None,
         filter: FilterArg = None,
         first: FirstArg = None,
         after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[Claim]:
-        return claim_connection(info, (kind,) if kind else tuple(ClaimKind), filter, first, after)
+        window = page_window(first, after, last, before)
+        return claim_connection(info, (kind,) if kind else tuple(ClaimKind), filter, window)
 
     @strawberry.field(description="References, by label.")
-    def references(self, info: Info, first: FirstArg = None, after: AfterArg = None) -> Connection[Reference]:
-        return _labelled(info, "Reference", first, after)
+    def references(
+        self,
+        info: Info,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[Reference]:
+        return _labelled(info, "Reference", page_window(first, after, last, before))
 
     @strawberry.field(description="Source documents, by title.")
     def sources(
-        self, info: Info, first: FirstArg = None, after: AfterArg = None
+        self,
+        info: Info,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[SourceDocument]:
-        return _labelled(info, "SourceDocument", first, after)
+        return _labelled(info, "SourceDocument", page_window(first, after, last, before))
 
     @strawberry.field(description="Grading schemes (quality of evidence and strength of recommendation).")
     def grading_schemes(self, info: Info, axis: GradingAxis | None = None) -> list[GradingScheme]:
@@ -297,14 +338,21 @@ class Query:
         'accents ("behcet" finds Behçet\'s disease). Exact matches first.'
     )
     def search(
-        self, info: Info, text: str, first: FirstArg = None, after: AfterArg = None
+        self,
+        info: Info,
+        *,
+        text: str,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[Node]:
-        limit, offset = page_window(first, after)
+        window = page_window(first, after, last, before)
         if len(text) > MAX_TEXT:
             raise BadUserInputError(f"text is longer than {MAX_TEXT} characters")
         iris = claim_queries.search(info.context.store, text)
-        nodes = read(info, iris[offset : offset + limit], connection_plan(info))
-        return make_connection(nodes, len(iris), offset, limit)
+        page, offset = page_of(iris, window)
+        return make_connection(read(info, page, connection_plan(info)), len(iris), offset)
 
     @strawberry.field(description="A claim's versions, oldest first (retracted claims included).")
     def history(self, info: Info, id: strawberry.ID) -> list[ClaimVersion]:

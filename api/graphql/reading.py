@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql.pyutils import Path as GraphQLPath
 
-from api.graphql.connections import Connection, make_connection, page_window
+from api.graphql.connections import (
+    AfterArg,
+    BeforeArg,
+    Connection,
+    FirstArg,
+    LastArg,
+    Window,
+    make_connection,
+    page_of,
+    page_window,
+)
 from api.graphql.context import Context, Entities, Info, ReferrersKey
 from api.graphql.enums import ALL_CLAIM_KINDS, ClaimKind
 from api.graphql.errors import BadUserInputError
@@ -137,7 +147,7 @@ def read_ahead(context: Context, iris: Sequence[str], what: Plan, *, described: 
             context.prefetch(nodes, paths, merged_reads(below for _, below in level))
         described = False
         wanted: dict[ReferrersKey, dict[str, None]] = {}
-        lists: list[tuple[Listed, list[tuple[str, ReferrersKey, bool]], tuple[int, int]]] = []
+        lists: list[tuple[Listed, list[tuple[str, ReferrersKey, bool]], Window]] = []
         for holders, below in level:
             for listed in below.lists:
                 try:
@@ -160,13 +170,13 @@ def read_ahead(context: Context, iris: Sequence[str], what: Plan, *, described: 
         for key, holding in wanted.items():
             context.read_referrers(key, list(holding))
         level = []
-        for listed, held, (limit, offset) in lists:
+        for listed, held, window in lists:
             if not listed.nodes:
                 continue  # the list's length is all its connection needs
             pages: dict[str, None] = {}
             for iri, key, paged in held:
                 found = context.referred(key, iri) or []
-                pages.update(dict.fromkeys(found[offset : offset + limit] if paged else found))
+                pages.update(dict.fromkeys(page_of(found, window)[0] if paged else found))
             if pages:
                 level.append((list(pages), listed.plan))
 
@@ -184,22 +194,27 @@ def _reached(context: Context, iris: Iterable[str], path: tuple[str, ...]) -> li
     return current
 
 
-def _arguments(arguments: Mapping[str, object]) -> tuple[ClaimKind | None, tuple[int, int]]:
-    """``kind`` and ``(limit, offset)`` from a list field's arguments as written in the query.
+def _arguments(arguments: Mapping[str, object]) -> tuple[ClaimKind | None, Window]:
+    """``kind`` and the page window from a list field's arguments as written in the query.
 
     Literals come as text, variables as their values; ValueError if they cannot be read.
     """
-    kind, first, after = arguments.get("kind"), arguments.get("first"), arguments.get("after")
+    kind = arguments.get("kind")
+    first, after, last, before = (arguments.get(a) for a in ("first", "after", "last", "before"))
     if isinstance(kind, str):
         kind = ClaimKind.__members__.get(kind)
         if kind is None:
             raise ValueError(arguments["kind"])
     elif kind is not None and not isinstance(kind, ClaimKind):
         raise ValueError(kind)
-    if not (first is None or isinstance(first, int | str)) or not (after is None or isinstance(after, str)):
+    sizes, cursors = (first, last), (after, before)
+    if not all(n is None or isinstance(n, int | str) for n in sizes) or not all(
+        c is None or isinstance(c, str) for c in cursors
+    ):
         raise ValueError(arguments)
     try:
-        return kind, page_window(None if first is None else int(first), after)
+        first_n, last_n = (None if n is None else int(n) for n in sizes)  # type: ignore[call-overload]
+        return kind, page_window(first_n, after, last_n, before)  # type: ignore[arg-type]
     except BadUserInputError as error:
         raise ValueError(arguments) from error
 
@@ -218,9 +233,7 @@ async def load_one(info: Info, iri: str | None) -> Node | None:
     return next(iter(nodes_of(info.context, entities)), None)
 
 
-def inverse_page(
-    node: Node, info: Info, key: ReferrersKey, first: int | None, after: str | None
-) -> Resolved[Connection[Any]]:
+def inverse_page(node: Node, info: Info, key: ReferrersKey, window: Window) -> Resolved[Connection[Any]]:
     """A page of the inverse list ``key`` of ``node``: at once when read ahead, else once loaded.
 
     Sibling lists (the same field on each node of a list) are loaded in one batched query, and
@@ -229,27 +242,24 @@ def inverse_page(
     context, iri = node.context, node.entity.iri
     listed = context.referred(key, iri)
     if listed is not None:
-        return _page(info, listed, first, after)
+        return _page(info, listed, window)
 
     async def later() -> Connection[Any]:
-        page = _page(info, await context.referrers(key).load(iri), first, after)
+        page = _page(info, await context.referrers(key).load(iri), window)
         return page if isinstance(page, Connection) else await page
 
     return later()
 
 
-def _page(info: Info, iris: Sequence[str], first: int | None, after: str | None) -> Resolved[Connection[Any]]:
-    limit, offset = page_window(first, after)
-    context, page = info.context, iris[offset : offset + limit]
+def _page(info: Info, iris: Sequence[str], window: Window) -> Resolved[Connection[Any]]:
+    context, (page, offset) = info.context, page_of(iris, window)
     if not lists_nodes(info):
-        return make_connection(page, len(iris), offset, limit)
+        return make_connection(page, len(iris), offset)
     known = context.known
     if all(i in known for i in page):  # read ahead: no plan needed
-        return make_connection(nodes_of(context, [known[i] for i in page]), len(iris), offset, limit)
+        return make_connection(nodes_of(context, [known[i] for i in page]), len(iris), offset)
     found = context.load(page, connection_plan(info).paths)
-    return _then(
-        found, lambda entities: make_connection(nodes_of(context, entities), len(iris), offset, limit)
-    )
+    return _then(found, lambda entities: make_connection(nodes_of(context, entities), len(iris), offset))
 
 
 def inverse_nodes(node: Node, inverse: Inverse, kind: type[N]) -> Resolved[list[N]]:
@@ -287,16 +297,28 @@ def claims_linking(
         def of_any_kind(
             self: Node,
             info: Info,
+            *,
             kind: ClaimKind | None = None,
-            first: int | None = None,
-            after: str | None = None,
+            first: FirstArg = None,
+            after: AfterArg = None,
+            last: LastArg = None,
+            before: BeforeArg = None,
         ) -> object:
-            return inverse_page(self, info, inverse.key(kind.iri if kind is not None else None), first, after)
+            key = inverse.key(kind.iri if kind is not None else None)
+            return inverse_page(self, info, key, page_window(first, after, last, before))
 
         return field(of_any_kind)
 
-    def listed(self: Node, info: Info, first: int | None = None, after: str | None = None) -> object:
-        return inverse_page(self, info, inverse.key(), first, after)
+    def listed(
+        self: Node,
+        info: Info,
+        *,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> object:
+        return inverse_page(self, info, inverse.key(), page_window(first, after, last, before))
 
     return field(listed)
 
