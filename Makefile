@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test fuzz lint format schema validate stats bench bench-stress bench-quick clean
+.PHONY: help install run test fuzz lint format schema validate stats bench bench-stress bench-quick audit-graphql-http clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,11 @@ bench-stress: install ## Load proof: 60 s at 50 clients with writes, then heavy 
 
 bench-quick: install ## Quick benchmark: bundled + 10k, short runs, under 2 minutes -> bench/results/
 	$(PY) -m bench.run --quick
+
+audit-graphql-http: install ## graphql-http's GraphQL-over-HTTP audits (npm, pinned) against evidence-graph serve
+	export EVIDENCE_GRAPH_NODE_CACHE=$${EVIDENCE_GRAPH_NODE_CACHE:-$(CURDIR)/.cache/graphql-http} && \
+	npm install --prefix "$$EVIDENCE_GRAPH_NODE_CACHE" --no-audit --no-fund --save-exact graphql-http@1.23.1 graphql@16.15.0 && \
+	$(PY) -m pytest tests/test_graphql_over_http.py::test_graphql_http_audit_with_node -p no:cacheprovider
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
