@@ -18,12 +18,14 @@ import pyoxigraph as ox
 
 from graph.changes import ChangeSet, commit
 from graph.drafts import (
+    AUTHOR_LIST,
     DCTERMS,
     RDF_TYPE,
     RDFS_LABEL,
     REFERENCE_FIELDS,
     ClaimData,
     ReferenceData,
+    author_list_quads,
     claim_quads,
     ev,
     evidence_quads,
@@ -345,6 +347,7 @@ def create_reference(store: Store, data: ReferenceData, author: str) -> WriteRes
             ox.Quad(reference, RDF_TYPE, ev("Reference"), AUTHORING_GRAPH),
             ox.Quad(named(data.source), ox.NamedNode(DCTERMS + "hasPart"), reference, AUTHORING_GRAPH),
             *quads,
+            *author_list_quads(reference, data.creators or [], AUTHORING_GRAPH),
         ]
     )
     with_agent = _ensure_agent(store, author)[1]
@@ -358,7 +361,18 @@ def update_reference(store: Store, iri: str, data: ReferenceData, author: str) -
     _require(store, iri, [str(EV.Reference)], "reference")
     reference = named(iri)
     before = _subject_quads(store, [iri])
-    predicates, inserts = field_quads(reference, data, REFERENCE_FIELDS, _home_graph(before, reference))
-    change = ChangeSet(deletes=[q for q in before if q.predicate in predicates], inserts=inserts)
+    home = _home_graph(before, reference)
+    predicates, inserts = field_quads(reference, data, REFERENCE_FIELDS, home)
+    deletes = [q for q in before if q.predicate in predicates]
+    if data.creators is not None:  # the author list goes with the authors
+        listed = [
+            q.object.value
+            for q in before
+            if q.predicate.value == AUTHOR_LIST and isinstance(q.object, ox.NamedNode)
+        ]
+        deletes += [q for q in before if q.predicate.value == AUTHOR_LIST]
+        deletes += _subject_quads(store, listed)
+        inserts += author_list_quads(reference, data.creators, home)
+    change = ChangeSet(deletes=deletes, inserts=inserts)
     change.inserts += _ensure_agent(store, author)[1]
     return WriteResult(iri=iri, report=commit(store, change))

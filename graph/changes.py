@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from graph.entity import RDF_TYPE, describe, iri_list
 from graph.errors import ValidationFailedError
-from graph.namespaces import EV, PROV, graph_iri
+from graph.namespaces import EV, PREFIXES, PROV, graph_iri
 from graph.report import ValidationReport
 from graph.store import Store
 from graph.validation import validate_store
@@ -39,6 +39,10 @@ class ChangeSet:
 
 #: Links along which a node's shape reads the linked node's triples (SPARQL constraints).
 _READ_THROUGH = {str(EV.evidence), str(EV.figure)}
+
+#: Links to nodes that belong to the node linking to them (a reference's author list): an extract
+#: holding the node holds them too, since the constraints on each read the other.
+_CARRIED = {PREFIXES["bibo"] + "authorList"}
 
 _NEIGHBOURS = """SELECT DISTINCT ?n ?via ?p WHERE {
   VALUES ?via { %s }
@@ -148,7 +152,16 @@ def candidate_extract(store: Store, change: ChangeSet, nodes: Iterable[str]) -> 
         for r in rows
         if isinstance(r["s"], ox.NamedNode) and not r["s"].value.startswith(str(EV))
     }
-    for entity in describe(store, sorted(around)).values():
+    described = describe(store, sorted(around))
+    carried = {
+        o.value
+        for entity in described.values()
+        for p in _CARRIED
+        for o in entity.properties.get(p, ())
+        if isinstance(o, ox.NamedNode) and o.value not in described
+    }
+    described |= describe(store, sorted(carried))
+    for entity in described.values():
         subject = ox.NamedNode(entity.iri)
         candidate.extend(
             ox.Quad(subject, ox.NamedNode(p), o) for p, values in entity.properties.items() for o in values

@@ -209,6 +209,32 @@ def field_quads(
     return predicates, quads
 
 
+AUTHOR_LIST = BIBO + "authorList"
+
+
+def author_list_quads(reference: ox.NamedNode, creators: Sequence[str], graph: ox.NamedNode) -> list[ox.Quad]:
+    """A reference's author list in printed order: an rdf:Seq at ``<reference>/authors``.
+
+    ``dcterms:creator`` (from :data:`REFERENCE_FIELDS`) keeps the same names, unordered.
+    """
+    if not creators:
+        return []
+    authors = author_list(reference)
+    return [
+        ox.Quad(reference, ox.NamedNode(AUTHOR_LIST), authors, graph),
+        ox.Quad(authors, RDF_TYPE, ox.NamedNode(PREFIXES["rdf"] + "Seq"), graph),
+        *(
+            ox.Quad(authors, ox.NamedNode(f"{PREFIXES['rdf']}_{n}"), ox.Literal(name), graph)
+            for n, name in enumerate(creators, start=1)
+        ),
+    ]
+
+
+def author_list(reference: ox.NamedNode) -> ox.NamedNode:
+    """The IRI of a reference's author list."""
+    return ox.NamedNode(reference.value + "/authors")
+
+
 def claim_quads(
     claim: ox.NamedNode, data: ClaimData, graph: ox.NamedNode
 ) -> tuple[list[ox.NamedNode], list[ox.Quad]]:

@@ -172,6 +172,24 @@ def path_expression(paths: Iterable[Sequence[str]]) -> str:
     return "(" + "|".join("/".join(str(ox.NamedNode(p)) for p in path) for path in steps) + ")"
 
 
+RDF_MEMBER = PREFIXES["rdf"] + "_"
+
+
+def members(container: Entity) -> list[Term]:
+    """The members of an RDF container (rdf:Seq) in order: the values of rdf:_1, rdf:_2, ...
+
+    >>> seq = Entity("s", {RDF_MEMBER + n: [ox.Literal(v)] for n, v in [("2", "b"), ("10", "c"), ("1", "a")]})
+    >>> [text(m) for m in members(seq)]
+    ['a', 'b', 'c']
+    """
+    numbered = []
+    for predicate, values in container.properties.items():
+        number = predicate.removeprefix(RDF_MEMBER)
+        if number != predicate and number.isdigit():
+            numbered += [(int(number), i, value) for i, value in enumerate(values)]
+    return [value for _, _, value in sorted(numbered, key=itemgetter(0, 1))]
+
+
 def describe(store: Queryable, iris: Sequence[str], paths: Iterable[Sequence[str]] = ()) -> dict[str, Entity]:
     """Every outgoing property of each IRI, in one query; unknown IRIs are absent.
 
@@ -190,10 +208,12 @@ def _described(
     values = iri_list(set(iris))
     steps = sorted({tuple(p) for p in paths if p})
     if steps:
-        # zero or one step along a path: the IRIs themselves and what they lead to, each once
+        # the IRIs themselves and what they lead to, each once. A union rather than the path
+        # `(...)?`, which Virtuoso refuses from a VALUES start ("transitive start not given"); each
+        # branch binds ?root itself, as a branch of VALUES alone finds nothing on Virtuoso.
         nodes = (
-            f"{{ SELECT DISTINCT ?s WHERE {{ VALUES ?root {{ {values} }} "
-            f"?root {path_expression(steps)}? ?s FILTER(isIRI(?s)) }} }}"
+            f"{{ SELECT DISTINCT ?s WHERE {{ {{ VALUES ?root {{ {values} }} BIND(?root AS ?s) }} UNION "
+            f"{{ VALUES ?root {{ {values} }} ?root {path_expression(steps)} ?s FILTER(isIRI(?s)) }} }} }}"
         )
     else:
         nodes = f"VALUES ?s {{ {values} }}"

@@ -355,6 +355,31 @@ def test_create_and_update_reference(writable: tuple[TestClient, Store]) -> None
     assert validate_quads(store.quads()).conforms
 
 
+def test_authors_keep_their_printed_order(writable: tuple[TestClient, Store]) -> None:
+    client, store = writable
+    read = """query($key: String!) { search(text: $key) { nodes { ... on Reference { id creators } } } }"""
+    seeded = ok(call(client, read, key="survey of current practice"))["search"]["nodes"][0]
+    assert seeded["creators"] == ["Tan BB", "Lear JT", "Gawkrodger DJ", "English JSC"]  # not alphabetical
+    create = """mutation($input: ReferenceInput!) { createReference(input: $input) {
+        reference { id creators } } }"""
+    printed = ["Zeta A", "Alpha B", "Mu C"]
+    made = ok(call(client, create, input={"source": SOURCE, "citationNumber": 7, "creators": printed}))
+    reference = made["createReference"]["reference"]
+    assert reference["creators"] == printed
+    update = """mutation($id: ID!, $input: ReferenceInput!) { updateReference(id: $id, input: $input) {
+        reference { creators } } }"""
+    again = ["Mu C", "Zeta A"]
+    done = ok(call(client, update, id=reference["id"], input={"creators": again}))
+    assert done["updateReference"]["reference"]["creators"] == again
+    members = store.select(
+        "SELECT ?n WHERE { ?r <http://purl.org/ontology/bibo/authorList> ?l . ?l ?p ?n "
+        'FILTER STRSTARTS(STR(?p), "http://www.w3.org/1999/02/22-rdf-syntax-ns#_") '
+        'FILTER(STRENDS(STR(?l), "/authors") && ?r != <https://w3id.org/evidence-graph/id/reference/dr-oracle-azathioprine-5>) }'
+    )
+    assert sorted(str(m["n"].value) for m in members) == sorted(again)  # the old list is gone
+    assert validate_quads(store.quads()).conforms
+
+
 # --- incremental validation == full validation --------------------------------------------------
 
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")

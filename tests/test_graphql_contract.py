@@ -33,6 +33,8 @@ NOT_IN_GRAPHQL = {
     str(SKOS.hasTopConcept),
     # Reference lists are `SourceDocument.references`, computed from dcterms:isPartOf.
     "http://purl.org/dc/terms/hasPart",
+    # A reference's author list orders `Reference.creators` (mapped to dcterms:creator).
+    "http://purl.org/ontology/bibo/authorList",
     # Grades and schemes name themselves with skos:prefLabel, served as `label` (Node.label falls
     # back from rdfs:label to skos:prefLabel to dcterms:title).
     str(SKOS.prefLabel),

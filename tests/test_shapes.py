@@ -205,7 +205,43 @@ CASES = [
     ),
 ]
 
+#: A reference with authors, to which each author-list case below adds its list.
+AUTHORED = (
+    "ref:test-authored a ev:Reference ; ev:citationNumber 9 ; "
+    "dcterms:isPartOf source:dr-oracle-azathioprine-dermatology ; "
+    'dcterms:title "t" ; dcterms:issued "2020"^^xsd:gYear ; dcterms:creator "Tan BB" , "Lear JT" ; '
+    "<http://purl.org/ontology/bibo/authorList> ref:test-authored-list . "
+    "ref:test-authored-list a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Seq> ; "
+)
+RDF_ = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#_%d>"
+AUTHOR_LIST = "Author list https://w3id.org/evidence-graph/id/reference/test-authored-list must hold"
+
 EXTRA_CASES = [
+    (
+        "AuthorListShape/missing author",
+        AUTHORED + f'{RDF_ % 1} "Tan BB" .',
+        AUTHOR_LIST,
+    ),
+    (
+        "AuthorListShape/stranger",
+        AUTHORED + f'{RDF_ % 1} "Tan BB" ; {RDF_ % 2} "Lear JT" ; {RDF_ % 3} "Nobody" .',
+        AUTHOR_LIST,
+    ),
+    (
+        "AuthorListShape/gap",
+        AUTHORED + f'{RDF_ % 1} "Tan BB" ; {RDF_ % 3} "Lear JT" .',
+        AUTHOR_LIST,
+    ),
+    (
+        "AuthorListShape/twice",
+        AUTHORED + f'{RDF_ % 1} "Tan BB" ; {RDF_ % 2} "Lear JT" ; {RDF_ % 3} "Lear JT" .',
+        AUTHOR_LIST,
+    ),
+    (
+        "AuthorListShape/other property",
+        AUTHORED + f'{RDF_ % 1} "Tan BB" ; {RDF_ % 2} "Lear JT" ; rdfs:label "authors" .',
+        AUTHOR_LIST,
+    ),
     (
         "ReferenceShape",
         'ref:test-ref a ev:Reference ; ev:citationNumber 0 ; dcterms:isPartOf source:dr-oracle-azathioprine-dermatology ; dcterms:title "t" ; dcterms:issued "2020"^^xsd:gYear .',
@@ -248,7 +284,10 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_the_unmutated_fixture_conforms(fresh_store: Store, tmp_path: Path) -> None:
-    result = load_sources(fresh_store, [write(tmp_path, BASE + KINDS)])
+    result = load_sources(
+        fresh_store,
+        [write(tmp_path, BASE + KINDS + AUTHORED + f'{RDF_ % 2} "Lear JT" ; {RDF_ % 1} "Tan BB" .')],
+    )
     assert result.report.conforms
     assert validate_quads(fresh_store.quads()).conforms
 

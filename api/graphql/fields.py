@@ -178,14 +178,15 @@ def _lazy(name: str) -> object:
 def computed(
     description: str,
     *,
-    returns: str | None = None,
+    returns: object = None,
     inverse: Inverse | None = None,
     rdf: str | None = None,
     reads: Iterable[str] | None = None,
 ) -> Any:
     """A field computed from its node alone (a :class:`NodeField`).
 
-    Typed by its resolver, or by ``returns`` when the resolver may return an awaitable;
+    Typed by its resolver, or by ``returns`` (a type, or the name of a node type as
+    :func:`node_annotation` reads it) when the resolver may return an awaitable;
     ``inverse``: the inverse list it serves; ``rdf``: the property it maps to; ``reads``: the
     predicates it reads besides ``rdf:type`` (None: unknown; an inverse list reads none).
     """

@@ -7,10 +7,13 @@ import strawberry
 from api.graphql.claim_types import Claim
 from api.graphql.descriptions import describe
 from api.graphql.evidence_types import integer
-from api.graphql.fields import BIBO_NS, DCTERMS, REFERENCES, Resolved, ev, rdf
+from api.graphql.fields import BIBO_NS, DCTERMS, REFERENCES, Resolved, computed, ev, rdf
 from api.graphql.node_types import Node
 from api.graphql.reading import _then, claims_linking, inverse_nodes, linked_one
+from graph.entity import members
 from graph.store import text
+
+AUTHOR_LIST = BIBO_NS + "authorList"
 
 
 @strawberry.type(description=describe(ev.Reference))
@@ -35,9 +38,22 @@ class Reference(Node):
     def year(self) -> str | None:
         return self.entity.string(DCTERMS + "issued")
 
-    @rdf(DCTERMS + "creator", "Authors as printed.")
-    def creators(self) -> list[str]:
-        return [text(v) for v in self.entity.all(DCTERMS + "creator")]
+    @computed(
+        "Authors as printed, in printed order (the reference's author list, bibo:authorList; in a "
+        "stable order when it has none).",
+        returns=list[str],
+        rdf=DCTERMS + "creator",
+        reads=(DCTERMS + "creator", AUTHOR_LIST),
+    )
+    def creators(self) -> Resolved[list[str]]:
+        listed = self.entity.iri_of(AUTHOR_LIST)
+        unordered = [text(v) for v in self.entity.all(DCTERMS + "creator")]
+        if listed is None:
+            return unordered
+        return _then(
+            self.context.load([listed]),
+            lambda found: [text(m) for m in members(found[0])] if found and found[0] else unordered,
+        )
 
     @rdf(BIBO_NS + "volume", "Journal volume.")
     def volume(self) -> str | None:
