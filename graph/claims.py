@@ -91,14 +91,17 @@ class ClaimFilter:
     """What a claim must match; every field is optional and they combine with AND.
 
     ``drug``, ``condition`` and ``source`` match an IRI, a label, a synonym or an identifier
-    (case-insensitive). ``grade`` is a notation ("A") or a label ("Level 2+"), optionally within
-    ``grade_scheme`` (a scheme IRI or its name, e.g. "dr-oracle-evidence"). ``min_certainty`` is
-    a GRADE certainty rank (4 high ... 1 very low) reached directly or through a crosswalk.
+    (case-insensitive). ``condition`` also matches the conditions narrower than the one named
+    (skos:broader, at any depth), unless ``condition_exact``. ``grade`` is a notation ("A") or a
+    label ("Level 2+"), optionally within ``grade_scheme`` (a scheme IRI or its name, e.g.
+    "dr-oracle-evidence"). ``min_certainty`` is a GRADE certainty rank (4 high ... 1 very low)
+    reached directly or through a crosswalk.
     """
 
     kinds: tuple[str, ...] = ()
     drug: str | None = None
     condition: str | None = None
+    condition_exact: bool = False
     licensed: bool | None = None
     grade: str | None = None
     grade_scheme: str | None = None
@@ -148,13 +151,29 @@ def link_named(predicate: str, var: str, key: str, iris: Sequence[str] | None) -
     """Patterns: ``?s predicate ?var``, ?var named by ``key`` (``iris``: what :func:`named` found).
 
     Given the IRIs, the link is written with them as constants, which Oxigraph reads from its
-    index instead of comparing every node's names.
+    index instead of comparing every node's names. ``predicate`` may be a property path.
     """
     if iris is None:
-        return [f"?s {predicate} ?{var} .", names_match(var, _literal(key))]
+        return [_linked(predicate, var), names_match(var, _literal(key))]
     if not iris:
         return ["FILTER(false)"]
     return ["{ " + " } UNION { ".join(f"?s {predicate} {ox.NamedNode(i)}" for i in iris) + " }"]
+
+
+#: A claim's conditions and everything broader than them: what a condition filter follows.
+CONDITION_OR_NARROWER = "ev:condition/skos:broader*"
+
+
+def _linked(predicate: str, var: str) -> str:
+    """``?s predicate ?var``; a path ending in ``*`` as a union of zero steps and one or more.
+
+    The same answers; Virtuoso 7.2 cannot compile ``p/q* ?var`` beside OPTIONAL or FILTER NOT
+    EXISTS when neither end is a constant.
+    """
+    if predicate.endswith("*") and "/" in predicate:
+        first, _, rest = predicate.rpartition("/")
+        return f"{{ ?s {first} ?{var} }} UNION {{ ?s {first}/{rest[:-1]}+ ?{var} }}"
+    return f"?s {predicate} ?{var} ."
 
 
 def _literal(value: str | int | bool) -> str:
@@ -180,7 +199,7 @@ def _compile(claim_filter: ClaimFilter, names: tuple[tuple[str, tuple[str, ...]]
     lines: list[str] = []
     for key, predicate, var in (
         (f.drug, "ev:drug", "drug"),
-        (f.condition, "ev:condition", "condition"),
+        (f.condition, "ev:condition" if f.condition_exact else CONDITION_OR_NARROWER, "condition"),
         (f.source, "prov:wasDerivedFrom", "source"),
         (f.gene, "ev:gene", "gene"),
         (f.interactant, "ev:interactant", "interactant"),

@@ -71,6 +71,10 @@ def test_absolute_contraindications_of_azathioprine(client: TestClient) -> None:
         ("indications", "minCertainty: LOW", 11),
         ("indications", 'condition: "atopic eczema"', 1),
         ("indications", 'condition: "MONDO:0007191"', 1),
+        ("indications", 'condition: "Vasculitis"', 2),  # its two narrower conditions
+        ("indications", 'condition: "vasculitis", conditionExact: true', 0),
+        ("claims", 'condition: "pemphigoid"', 2),  # bullous pemphigoid and pemphigoid itself
+        ("claims", 'condition: "pemphigoid", conditionExact: true', 1),
         ("indications", "studyDesign: DOUBLE_BLIND_PLACEBO_CONTROLLED_TRIAL", 3),
         ("indications", "studyDesign: RANDOMIZED_CONTROLLED_TRIAL", 5),
         ("indications", 'drug: "RXNORM:1256", licensed: true', 3),

@@ -52,7 +52,13 @@ class ClaimFilterInput:
         default=None, description='Drug: label, synonym, identifier (e.g. "RXNORM:1256"), IRI or ID.'
     )
     condition: str | None = strawberry.field(
-        default=None, description="Condition: label, synonym, IRI or ID."
+        default=None,
+        description='Condition: label, synonym, identifier (e.g. "MONDO:0004980"), IRI or ID. Claims on a '
+        'narrower condition match too ("Vasculitis" finds cutaneous leukocytoclastic vasculitis), unless '
+        "conditionExact.",
+    )
+    condition_exact: bool = strawberry.field(
+        default=False, description="Match only claims on the named condition itself, not on narrower ones."
     )
     licensed: bool | None = strawberry.field(
         default=None, description="Licensed (true) or unlicensed (false) indications only."
@@ -104,6 +110,7 @@ def to_claim_filter(given: ClaimFilterInput | None, kinds: tuple[ClaimKind, ...]
         kinds=tuple(k.iri for k in kinds),
         drug=_key(f.drug, "drug"),
         condition=_key(f.condition, "condition"),
+        condition_exact=f.condition_exact,
         licensed=f.licensed,
         grade=_key(f.grade, "grade"),
         grade_scheme=_key(f.grade_scheme, "gradeScheme"),
