@@ -146,6 +146,34 @@ def test_pagination_is_stable_and_complete(client: TestClient) -> None:
     assert again == seen[:7]
 
 
+def test_a_certainty_filter_names_the_crosswalks_it_followed_and_their_caveats(client: TestClient) -> None:
+    body = gql(client, "{ indications(filter: {minCertainty: LOW}) { totalCount } }")
+    (notice,) = body["extensions"]["notices"]
+    assert (notice["filter"], notice["value"]) == ("minCertainty", "LOW")
+    walks = {(w["scheme"], w["grade"]): w for w in notice["crosswalks"]}
+    assert set(walks) == {("Dr.Oracle evidence levels", g) for g in "ABC"}  # the grades claims carry
+    assert walks["Dr.Oracle evidence levels", "C"]["certainty"] == "low"
+    assert any("anecdotal evidence only" in n for n in walks["Dr.Oracle evidence levels", "C"]["notes"])
+    high = gql(client, "{ indications(filter: {minCertainty: HIGH}) { totalCount } }")
+    assert [w["grade"] for w in high["extensions"]["notices"][0]["crosswalks"]] == ["A"]
+    assert "extensions" not in gql(client, '{ indications(filter: {grade: "A"}) { totalCount } }')
+
+
+def test_curators_notes_on_grades_schemes_and_sources(client: TestClient) -> None:
+    result = data(
+        client,
+        """{ gradingSchemes { label citation editorialNotes grades { notation editorialNotes } }
+             sources { nodes { curationNotes } } }""",
+    )
+    oracle = next(s for s in result["gradingSchemes"] if s["label"] == "Dr.Oracle evidence levels")
+    assert oracle["citation"].startswith("Dr.Oracle.")
+    assert any("Only the headings are taken from the source" in n for n in oracle["editorialNotes"])
+    b = next(g for g in oracle["grades"] if g["notation"] == "B")
+    assert any("The letter B is not printed in the source" in n for n in b["editorialNotes"])
+    (source,) = result["sources"]["nodes"]
+    assert any(n.startswith("Licensing: the source says") for n in source["curationNotes"])
+
+
 def test_backward_paging_walks_the_same_list_from_the_end(client: TestClient) -> None:
     forward = [
         e["node"]["id"]

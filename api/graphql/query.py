@@ -35,6 +35,7 @@ from api.graphql.reading import connection_plan, lists_nodes, per_query, read, s
 from graph import claims as claim_queries
 from graph import stats
 from graph.claims import ClaimFilter
+from graph.crosswalks import certainty_crosswalks
 from graph.history import history as authoring_history
 from graph.kinds import KINDS, Kind
 from graph.lookup import NAMED_FILTERS, find_described, unmatched_names
@@ -145,8 +146,29 @@ def claim_connection(
             {"message": u.message, "filter": u.filter, "value": u.value, "closest": u.closest}
             for u in unmatched_names(context.store, named)
         ]
+    certainty = given.min_certainty if given is not None else None
+    if certainty is not None and not any(
+        n.get("filter") == "minCertainty" and n.get("value") == certainty.name for n in context.notices
+    ):
+        context.notices.append(crosswalk_notice(info, certainty))
     nodes = read(info, page, connection_plan(info)) if lists_nodes(info) else page
     return make_connection(nodes, len(matches), offset)
+
+
+def crosswalk_notice(info: Info, certainty: Certainty) -> dict[str, Any]:
+    """The notice of a ``minCertainty`` filter: which grades of other scales it counts, and why."""
+    walks = certainty_crosswalks(info.context.store, certainty.rank)
+    return {
+        "message": f"minCertainty {certainty.name} also counts the grades of other scales whose crosswalk "
+        "to GRADE certainty reaches it; those crosswalks are the curators' mappings, not the scales' "
+        "own: read the notes on each before relying on the answer.",
+        "filter": "minCertainty",
+        "value": certainty.name,
+        "crosswalks": [
+            {"grade": w.notation, "scheme": w.scheme, "certainty": w.certainty, "notes": list(w.notes)}
+            for w in walks
+        ],
+    }
 
 
 def _labelled(info: Info, kind: str, window: Window) -> Connection[Any]:

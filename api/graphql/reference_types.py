@@ -126,6 +126,14 @@ class SourceDocument(Node):
         return self.entity.string(ev.editorialStatus)
 
     @rdf(
+        ev.curationNote,
+        "The curators' notes on the document as a whole: what it leaves unresolved (an unnamed "
+        "regulator, unnumbered references, unprinted grade letters) and how the curation reads it.",
+    )
+    def curation_notes(self) -> list[str]:
+        return self.entity.strings(ev.curationNote)
+
+    @rdf(
         DCTERMS + "hasPart", "The document's numbered references.", link="list[Reference]", inverse=REFERENCES
     )
     def references(self) -> Resolved[list[Reference]]:

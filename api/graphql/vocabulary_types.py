@@ -15,7 +15,7 @@ from api.graphql.claim_types import CLAIM_TYPES, Claim
 from api.graphql.descriptions import describe
 from api.graphql.enums import ClaimKind, GradingAxis
 from api.graphql.evidence_types import integer
-from api.graphql.fields import GRADES, SKOS, Resolved, below, computed, ev, rdf
+from api.graphql.fields import DCTERMS, GRADES, SKOS, Resolved, below, computed, ev, rdf
 from api.graphql.node_types import Identified, Node
 from api.graphql.reading import _then, claims_linking, concept, inverse_nodes, linked, linked_one
 from graph.kinds import KINDS
@@ -119,12 +119,32 @@ class Grade(Node):
     def broad_matches(self) -> Resolved[list[Grade]]:
         return linked(self, SKOS + "broadMatch", Grade)
 
+    @rdf(
+        SKOS + "editorialNote",
+        "The curators' notes on the grade: how its notation was read, and whose crosswalk its "
+        "closeMatches and broadMatches are, with its caveats (a crosswalk the curators made is not the "
+        "scale's own).",
+    )
+    def editorial_notes(self) -> list[str]:
+        return self.entity.strings(SKOS + "editorialNote")
+
 
 @strawberry.type(description=describe(ev.GradingScheme))
 class GradingScheme(Node):
     @rdf(SKOS + "definition", "What the scheme grades and where it comes from.")
     def definition(self) -> str | None:
         return self.entity.string(SKOS + "definition")
+
+    @rdf(DCTERMS + "bibliographicCitation", "Where the scale is published.")
+    def citation(self) -> str | None:
+        return self.entity.string(DCTERMS + "bibliographicCitation")
+
+    @rdf(
+        SKOS + "editorialNote",
+        "The curators' notes on the scheme: what is taken from its source and what is not.",
+    )
+    def editorial_notes(self) -> list[str]:
+        return self.entity.strings(SKOS + "editorialNote")
 
     @rdf(ev.axis)
     def axis(self) -> GradingAxis | None:
