@@ -211,12 +211,15 @@ def query(
             sparql = file.read_text(encoding="utf-8")
         except OSError as error:
             _fail(f"error: {file}: cannot read the file: {error.strerror or error}", 2)
+        except UnicodeDecodeError as error:
+            byte = error.object[error.start]
+            _fail(f"error: {file}: not UTF-8 text ({byte:#04x} at offset {error.start})", 2)
     assert sparql is not None
     evidence = _open(store)
     try:
         result = evidence.query(sparql)
     except (SyntaxError, RemoteQueryError) as error:
-        _fail(f"error: {_query_problem(sparql, error)}", 2)
+        _fail(f"error: {'' if file is None else f'{file}: '}{_query_problem(sparql, error)}", 2)
     if isinstance(result, ox.QueryBoolean):
         typer.echo("true" if bool(result) else "false")
     elif isinstance(result, ox.QueryTriples | list):
@@ -313,9 +316,15 @@ def export(
     if output is None:
         sys.stdout.write(data.decode("utf-8"))
         return
+    if output.is_dir():
+        _fail(f"error: {output}: is a directory; give the path of the file to write", 2)
     partial = output.with_name(output.name + ".partial")
-    partial.write_bytes(data)
-    partial.replace(output)  # a backup is complete or absent, never half-written
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)  # a backup is complete or absent, never half-written
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        _fail(f"error: {output}: cannot write the file: {error.strerror or error}", 2)
     typer.echo(f"wrote {output}", err=True)
 
 

@@ -75,7 +75,7 @@ def read_source(path: Path | str, into: ox.Store, graph: str | None = None) -> S
         known = ", ".join(sorted(FORMATS))
         raise SourceError(str(path), f"unknown file type {path.suffix!r}; expected one of {known}")
     if not path.is_file():
-        raise SourceError(str(path), "no such file")
+        raise SourceError(str(path), "is a directory, not a file" if path.is_dir() else "no such file")
     target = ox.NamedNode(graph) if graph else source_graph(path)
     before = len(into)
     graphs: set[GraphName] = {target}

@@ -203,6 +203,35 @@ def test_missing_file_exits_2(command: str, tmp_path: Path) -> None:
     assert result.stderr == f"error: {tmp_path / 'absent.ttl'}: no such file\n"
 
 
+def test_every_file_error_names_the_file_in_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "folder.ttl"
+    folder.mkdir()
+    not_utf8 = tmp_path / "latin1.rq"
+    not_utf8.write_bytes(b"SELECT * WHERE { ?s ?p \xe9 }")
+    broken = tmp_path / "broken.rq"
+    broken.write_text("SELECT * WHERE { ?s ?p ?o ")
+    expected = {
+        ("validate", str(folder)): f"error: {folder}: is a directory, not a file\n",
+        ("query", "--file", str(tmp_path)): f"error: {tmp_path}: cannot read the file: Is a directory\n",
+        ("query", "--file", str(not_utf8)): f"error: {not_utf8}: not UTF-8 text (0xe9 at offset 23)\n",
+        (
+            "export",
+            "--output",
+            str(tmp_path),
+        ): f"error: {tmp_path}: is a directory; give the path of the file to write\n",
+        ("export", "--output", str(tmp_path / "absent" / "x.trig")): (
+            f"error: {tmp_path / 'absent' / 'x.trig'}: cannot write the file: No such file or directory\n"
+        ),
+    }
+    for args, message in expected.items():
+        result = run(*args)
+        assert (result.returncode, result.stderr) == (2, message), args
+    result = run("query", "--file", str(broken))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"error: {broken}: query syntax error: error at 1:27")
+    assert not list((tmp_path / "absent").parent.glob("*.partial"))
+
+
 def test_unknown_format_exits_2(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("hello")
