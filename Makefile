@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: help install run test fuzz lint format schema validate stats bench bench-stress bench-quick audit-graphql-http clean
 
 help: ## List the targets, one line each
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 install: $(STAMP) ## Create .venv and install the project with its dev tools (once)
 
