@@ -127,7 +127,10 @@ def test_answers_do_not_depend_on_the_look_ahead(bundled_store: Store, name: str
 
 @pytest.mark.parametrize(("query", "round_trips"), BENCHMARK.items())
 def test_benchmark_queries_cost_their_round_trips(bundled_store: Store, query: str, round_trips: int) -> None:
-    assert run(bundled_store, query)[2] == round_trips
+    # a minCertainty filter reads the crosswalks it names: from the vocabulary an embedded store
+    # keeps, else with one more query
+    more = 1 if "minCertainty" in query and bundled_store.kind() != "embedded" else 0
+    assert run(bundled_store, query)[2] == round_trips + more
 
 
 @pytest.mark.parametrize("query", [GRADE_A, DEEP, PAGE])
