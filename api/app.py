@@ -15,7 +15,7 @@ import anyio
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
-from api import health, sparql
+from api import fhir, health, sparql
 from api.backend import open_configured_store
 from api.body_limit import BodyLimit
 from api.cache import ResponseCache
@@ -90,6 +90,7 @@ def create_app(
     app.router.routes.insert(0, graphql_route(config.graphiql, served=served))  # first: matched at once
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(fhir.router)
     types = possible_types(served._schema)
 
     @app.get("/graphql/possible-types", tags=["graphql"])
