@@ -99,11 +99,13 @@ def clinical_use(claim: Entity, kind: Kind, fhir_type: str, nodes: Nodes, kind_l
         "category": [
             {"coding": [{"system": ONTOLOGY_SYSTEM, "code": kind.class_name, "display": kind_label}]}
         ],
-        "subject": [nodes.reference(d, "Medication") for d in claim.iris(_ev("drug"))],
         "status": ACTIVE,
     }
+    drugs = claim.iris(_ev("drug"))
+    if drugs:
+        resource["subject"] = [nodes.reference(d, "Medication") for d in drugs]
     part = _PARTS[fhir_type](claim, nodes, lines)
-    if part is not None:
+    if part:  # FHIR JSON has no empty objects
         resource[fhir_type] = part
     return resource
 
@@ -180,11 +182,10 @@ def _contraindication(claim: Entity, nodes: Nodes, _: list[str]) -> JSON:
 
 
 def _interaction(claim: Entity, nodes: Nodes, _: list[str]) -> JSON:
-    part: JSON = {
-        "interactant": [
-            {"itemReference": nodes.reference(d, "Medication")} for d in claim.iris(_ev("interactant"))
-        ]
-    }
+    part: JSON = {}
+    interactants = claim.iris(_ev("interactant"))
+    if interactants:
+        part["interactant"] = [{"itemReference": nodes.reference(d, "Medication")} for d in interactants]
     effect = claim.string(_ev("effect"))
     if effect:
         part["effect"] = {"concept": {"text": effect}}

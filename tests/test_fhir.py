@@ -61,6 +61,18 @@ def dangling(bundle: JSON) -> set[str]:
     return set(references(bundle["entry"])) - set(by_url(bundle))
 
 
+def empty(value: object, path: str = "") -> Iterator[str]:
+    """Paths of empty objects, arrays and strings, which FHIR JSON does not allow."""
+    if value in ({}, [], ""):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from empty(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from empty(item, f"{path}[{i}]")
+
+
 def invalid(bundle: JSON) -> list[str]:
     """What fhir.resources and the FHIR id and binding rules refuse in a bundle, one line each."""
     problems = []
@@ -72,6 +84,7 @@ def invalid(bundle: JSON) -> list[str]:
             problems.append(f"{entry['fullUrl']}: {error}")
         if not FHIR_ID.fullmatch(resource.get("id", "")):
             problems.append(f"{entry['fullUrl']}: id {resource.get('id')!r}")
+        problems += [f"{entry['fullUrl']}: empty {path}" for path in empty(resource)]
         if resource["resourceType"] == "ClinicalUseDefinition" and resource["type"] not in CLINICAL_USE_TYPES:
             problems.append(f"{entry['fullUrl']}: type {resource['type']!r}")
     try:
@@ -142,6 +155,8 @@ def test_the_checks_can_fail(bundle: JSON) -> None:
         get_fhir_model_class("Citation").model_validate({k: v for k, v in citation.items() if k != "status"})
     broken = {**bundle, "entry": [{**bundle["entry"][0], "resource": {**use, "type": "indications"}}]}
     assert len(invalid(broken)) == 1  # not a clinical-use-definition-type code
+    hollow = {**bundle, "entry": [{**bundle["entry"][0], "resource": {**use, "category": []}}]}
+    assert len(invalid(hollow)) == 1  # an empty array
     alone = {**bundle, "entry": [e for e in bundle["entry"] if e["resource"]["resourceType"] != "Medication"]}
     assert "https://w3id.org/evidence-graph/id/drug/azathioprine" in dangling(alone)
 
