@@ -18,17 +18,25 @@ def open_configured_store(settings: Settings, path: Path | None = None) -> Store
     not answer.
     """
     if path is None and settings.sparql_endpoint:
-        auth = None
-        if settings.sparql_user:
-            password = settings.sparql_password.get_secret_value() if settings.sparql_password else ""
-            auth = httpx.BasicAuth(settings.sparql_user, password)
         remote = RemoteStore(
             settings.sparql_endpoint,
             settings.sparql_update_endpoint,
             store_endpoint=settings.sparql_store_endpoint,
             timeout=settings.store_timeout,
-            auth=auth,
+            auth=sparql_auth(settings),
             bearer_token=settings.sparql_token.get_secret_value() if settings.sparql_token else None,
+            query_method=settings.sparql_query_method,
+            graph_prefix=settings.sparql_graphs or None,
         )
         return ensure_content(remote)
     return open_store(path if path is not None else settings.store)
+
+
+def sparql_auth(settings: Settings) -> httpx.Auth | None:
+    """HTTP Basic or Digest auth with the configured user and password (None without a user)."""
+    if not settings.sparql_user:
+        return None
+    password = settings.sparql_password.get_secret_value() if settings.sparql_password else ""
+    if settings.sparql_auth == "digest":
+        return httpx.DigestAuth(settings.sparql_user, password)
+    return httpx.BasicAuth(settings.sparql_user, password)

@@ -5,11 +5,13 @@ docs/deployment.md ("Running in production") explains each one.
 """
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from graph.namespaces import GRAPH
+from graph.remote import QueryMethod
 from graph.validation import ValidatorName
 
 MIN_TOKEN_LENGTH = 16
@@ -88,11 +90,20 @@ class Settings(BaseSettings):
     sparql_update_endpoint: str | None = None
     #: Its Graph Store Protocol endpoint, used to read whole graphs (optional).
     sparql_store_endpoint: str | None = None
-    #: Basic auth for the SPARQL server.
+    #: User and password for the SPARQL server, sent as ``sparql_auth`` says.
     sparql_user: str | None = None
     sparql_password: SecretStr | None = None
+    #: HTTP authentication the server asks for: ``basic`` or ``digest`` (Virtuoso's /sparql-auth).
+    sparql_auth: Literal["basic", "digest"] = "basic"
     #: Bearer token for the SPARQL server.
     sparql_token: SecretStr | None = None
+    #: How queries are POSTed: ``form`` (``query=...``, which every server takes) or ``direct``
+    #: (the query as an ``application/sparql-query`` body, which Virtuoso 7 never answers).
+    sparql_query_method: QueryMethod = "form"
+    #: The named graphs that are the store's, by IRI prefix (default: the project's own graphs,
+    #: so a server's own graphs, as Virtuoso's, are not counted, dumped or replaced); empty:
+    #: every named graph on the server.
+    sparql_graphs: str = str(GRAPH)
     #: Seconds one store operation may take on the SPARQL server, retries included.
     store_timeout: Annotated[float, Field(gt=0)] = 5.0
 

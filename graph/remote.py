@@ -8,16 +8,25 @@ must answer queries without ``GRAPH`` on the union of its named graphs (``oxigra
 default). Reads are retried with backoff; writes are never retried (a write whose answer was lost
 may have been applied). ``timeout`` bounds each operation as a whole, retries included: a server
 that does not answer (down, or hung) costs a caller at most that long.
+
+Queries are sent as an HTML form (``query=...``) by default, which every SPARQL 1.1 server
+takes (Virtuoso 7 never answers a query POSTed as ``application/sparql-query``). A server that
+keeps graphs of its own (Virtuoso's system graphs) shares the dataset with the store: with
+``graph_prefix``, only the named graphs under that IRI are listed, counted and read whole.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlencode
 
 import httpx
 import pyoxigraph as ox
@@ -30,6 +39,14 @@ from graph.store import GraphName, Index, SelectAndAsk, Term, bind, data_blocks
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
 N_QUADS = "application/n-quads"
+FORM = "application/x-www-form-urlencoded"
+
+#: How a query is POSTed: ``form`` (``query=...``, URL-encoded) or ``direct`` (the query as the
+#: body, ``application/sparql-query``).
+QueryMethod = Literal["form", "direct"]
+
+#: How Virtuoso names the blank nodes of its answers (no RDF syntax allows it as a label).
+VIRTUOSO_BLANK = "nodeID://"
 
 
 #: An empty store: running a query on it checks the syntax and costs next to nothing.
@@ -52,12 +69,121 @@ class StoreTimeoutError(StoreUnavailableError):
 UNAVAILABLE = "The store is unavailable; try again shortly."
 
 
+class StoreAuthenticationError(StoreUnavailableError):
+    """The SPARQL server asks for credentials that were not sent, or refused those sent (401).
+
+    That endpoint is closed to the API until the settings are fixed; the message names it, the
+    authentication the server asks for and the settings to give.
+    """
+
+
 class RemoteQueryError(EvidenceGraphError):
     """The SPARQL server refused a request (bad query, bad update, no permission)."""
 
 
+def _unauthorized(url: str, response: httpx.Response) -> StoreAuthenticationError:
+    """The error for a 401 answer: which endpoint, what was sent, what it asks for, what to set."""
+    sent = response.request.headers.get("authorization", "").split(" ", 1)[0]
+    asked = response.headers.get("www-authenticate", "").split(" ", 1)[0]
+    what = f"refused the {sent} credentials sent" if sent else "asks for credentials and none were sent"
+    if asked:
+        what += f" (401; it asks for {asked} authentication)"
+    # Virtuoso answers Basic credentials with a bare 401: the other scheme is the one to try
+    scheme = asked.lower() if asked.lower() in {"basic", "digest"} else "digest"
+    if not asked and sent.lower() == "digest":
+        scheme = "basic"
+    return StoreAuthenticationError(
+        f"the SPARQL server at {url} {what}: check EVIDENCE_GRAPH_SPARQL_USER and "
+        f"EVIDENCE_GRAPH_SPARQL_PASSWORD, and set EVIDENCE_GRAPH_SPARQL_AUTH={scheme}"
+    )
+
+
 def _prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+# --- terms as some servers send them back -----------------------------------------------------
+# Virtuoso names blank nodes ``nodeID://b10000`` (no RDF syntax allows that label), writes
+# booleans as "1" and "0", and reads a decimal written without a point ("21"^^xsd:decimal) as an
+# integer. Answers are read, and literals written, so that every server gives back the terms
+# the embedded store does.
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Booleans in the lexical forms the embedded store keeps ("true", "false").
+_BOOLEANS = {"1": "true", "0": "false"}
+
+
+def _blank_label(value: str) -> str:
+    """A blank node label RDF syntaxes allow, for Virtuoso's ``nodeID://b10000`` (``b10000``).
+
+    >>> _blank_label("nodeID://b10000"), _blank_label("nodeID://x/y")
+    ('b10000', 'v782f79')
+    """
+    label = value.removeprefix(VIRTUOSO_BLANK)
+    return label if label.isascii() and label.isalnum() else "v" + label.encode().hex()
+
+
+def _needs_reading(content: bytes) -> bool:
+    """Whether a SPARQL JSON answer may hold a term :func:`_read_terms` changes."""
+    return VIRTUOSO_BLANK.encode() in content or (XSD + "boolean").encode() in content
+
+
+def _read_terms(content: bytes) -> bytes:
+    """SPARQL JSON results with Virtuoso's blank node names and booleans in the usual forms.
+
+    A blank node keeps the same label in every answer, the one the Graph Store Protocol's
+    N-Triples give it (``_:b10000``).
+    """
+    document = json.loads(content)
+    bindings = document.get("results", {}).get("bindings", []) if isinstance(document, dict) else []
+    for row in bindings if isinstance(bindings, list) else []:
+        for term in row.values() if isinstance(row, dict) else []:
+            if not isinstance(term, dict) or not isinstance(value := term.get("value"), str):
+                continue
+            if term.get("type") == "bnode":
+                term["value"] = _blank_label(value)
+            elif term.get("datatype") == XSD + "boolean":
+                term["value"] = _BOOLEANS.get(value, value)
+    return json.dumps(document).encode()
+
+
+def _read_term(term: Term) -> Term:
+    """A term of an N-Triples answer, a boolean in the usual form."""
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "boolean" and term.value in _BOOLEANS:
+        return ox.Literal(_BOOLEANS[term.value], datatype=term.datatype)
+    return term
+
+
+def _read_triple(triple: ox.Triple) -> ox.Triple:
+    """A triple of an N-Triples answer, its object as :func:`_read_term` reads it."""
+    obj = _read_term(triple.object)
+    return triple if obj is triple.object else ox.Triple(triple.subject, triple.predicate, obj)
+
+
+#: A NUL character in query text: raw, or a SPARQL escape whose backslash is not itself escaped.
+_NUL = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u0000|U00000000)|\x00")
+
+
+def _without_nul(query: str) -> str:
+    r"""The query with each NUL character as U+FFFF, a noncharacter that no text holds either.
+
+    Virtuoso ends a string at a NUL (``"a\u0000b"`` would be compared as ``"a"``, and match what
+    ``"a"`` matches); no string can hold one there, and none holds U+FFFF, so a string with
+    either matches nothing, as on the embedded store.
+
+    >>> _without_nul(r'ASK { FILTER("a\u0000b" != "\\u0000") }')
+    'ASK { FILTER("a\uffffb" != "\\\\u0000") }'
+    """
+    return _NUL.sub(lambda match: (match.group(1) or "") + "\uffff", query)
+
+
+def _written(quad: ox.Quad) -> ox.Quad:
+    """A quad as sent to the server: a decimal without a point gets one (21 as 21.0, same value)."""
+    obj = quad.object
+    if isinstance(obj, ox.Literal) and obj.datatype.value == XSD + "decimal" and "." not in obj.value:
+        obj = ox.Literal(obj.value + ".0", datatype=obj.datatype)
+        return ox.Quad(quad.subject, quad.predicate, obj, quad.graph_name)
+    return quad
 
 
 def _results(content: bytes, expected: list[str] | None) -> ox.QuerySolutions | ox.QueryBoolean:
@@ -67,6 +193,8 @@ def _results(content: bytes, expected: list[str] | None) -> ox.QuerySolutions | 
     middle of whatever reads it. The solutions must bind the variables ``expected`` (those the
     query projects), in any order.
     """
+    if _needs_reading(content):
+        content = _read_terms(content)
     results = ox.parse_query_results(content, format=ox.QueryResultsFormat.JSON)
     try:
         if isinstance(results, ox.QuerySolutions):
@@ -80,6 +208,27 @@ def _results(content: bytes, expected: list[str] | None) -> ox.QuerySolutions | 
         # pyoxigraph results must be dropped on the thread that made them; an error's traceback
         # keeps this frame alive, perhaps into another thread
         del results
+
+
+def _inserts(quads: Iterable[ox.Quad]) -> list[str]:
+    """``INSERT DATA`` operations, one per named graph (with blank nodes: ``INSERT ... WHERE {}``).
+
+    ``INSERT { GRAPH <g> { ... } } WHERE {}`` adds the same triples, and Virtuoso takes it where
+    it refuses blank nodes in ``INSERT DATA``.
+    """
+    quads = [_written(q) for q in quads]
+    blank = {
+        q.graph_name
+        for q in quads
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+    }
+    plain = data_blocks("INSERT", (q for q in quads if q.graph_name not in blank))
+    return plain + [_template(b) for b in data_blocks("INSERT", (q for q in quads if q.graph_name in blank))]
+
+
+def _template(block: str) -> str:
+    """``INSERT DATA { GRAPH <g> { ... } }`` written as ``INSERT { GRAPH <g> { ... } } WHERE {}``."""
+    return "INSERT " + block.removeprefix("INSERT DATA ") + " WHERE {}"
 
 
 class RemoteStore(SelectAndAsk):
@@ -98,12 +247,20 @@ class RemoteStore(SelectAndAsk):
         retries: int = 2,
         auth: httpx.Auth | None = None,
         bearer_token: str | None = None,
+        query_method: QueryMethod = "form",
+        graph_prefix: str | None = None,
     ) -> None:
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint or query_endpoint
         self.store_endpoint = store_endpoint
         self.retries = retries
         self.timeout = timeout
+        self.query_method = query_method
+        #: Only the named graphs whose IRI starts with it are the store's (None: every one).
+        self.graph_prefix = graph_prefix
+        self._in_scope = (
+            f"FILTER(STRSTARTS(STR(?g), {ox.Literal(graph_prefix)}))" if graph_prefix is not None else ""
+        )
         headers = {"Authorization": f"Bearer {bearer_token}"} if bearer_token else {}
         self._client = httpx.Client(
             timeout=httpx.Timeout(timeout),
@@ -157,7 +314,13 @@ class RemoteStore(SelectAndAsk):
             if response.status_code >= 500 and attempt + 1 < attempts and self._pause(attempt, deadline):
                 continue
             if response.status_code >= 500:
-                raise StoreUnavailableError(f"the SPARQL server at {url} failed: {response.status_code}")
+                reason = response.text.strip()[:500]
+                raise StoreUnavailableError(
+                    f"the SPARQL server at {url} failed: {response.status_code}"
+                    + (f": {reason}" if reason else "")
+                )
+            if response.status_code == 401:
+                raise _unauthorized(url, response)
             if response.status_code >= 400:
                 raise RemoteQueryError(
                     f"the SPARQL server refused the request: {response.text.strip()[:500]}"
@@ -207,27 +370,41 @@ class RemoteStore(SelectAndAsk):
         expected = (
             sorted(v.value for v in checked.variables) if isinstance(checked, ox.QuerySolutions) else None
         )
+        # one format asked for each form: Virtuoso answers a CONSTRUCT in SPARQL JSON if allowed
+        accept = N_TRIPLES if isinstance(checked, ox.QueryTriples) else RESULTS_JSON
         del checked
-        text = self._prologue + bound
+        text = self._prologue + _without_nul(bound)
         params: list[tuple[str, str]] = []
         if default_graph is not None:
             params += [("default-graph-uri", g.value) for g in default_graph]
         if named_graphs is not None:
             params += [("named-graph-uri", g.value) for g in named_graphs]
-        response = self._post(
-            self.query_endpoint,
-            retry=True,
-            params=params,
-            content=text.encode("utf-8"),
-            headers={
-                "Content-Type": "application/sparql-query",
-                "Accept": f"{RESULTS_JSON}, {N_TRIPLES};q=0.9",
-            },
-        )
+        if self.query_method == "form":
+            response = self._post(
+                self.query_endpoint,
+                retry=True,
+                content=urlencode([("query", text), *params]).encode("ascii"),
+                headers={"Content-Type": FORM, "Accept": accept},
+            )
+        else:
+            response = self._post(
+                self.query_endpoint,
+                retry=True,
+                params=params,
+                content=text.encode("utf-8"),
+                headers={"Content-Type": "application/sparql-query", "Accept": accept},
+            )
+        if (most := response.headers.get("x-sparql-maxrows")) is not None:
+            # Virtuoso cuts an answer short at its ResultSetMaxRows and says so only here
+            raise RemoteQueryError(
+                f"the SPARQL server sent {most} rows, the most it sends (Virtuoso's ResultSetMaxRows), "
+                "and the answer may have more: raise that limit, or add a LIMIT to the query"
+            )
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         try:
             if kind == N_TRIPLES:
-                return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+                parsed = ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)
+                return [_read_triple(q.triple) for q in parsed]
             return _results(response.content, expected)
         except (SyntaxError, ValueError, OSError) as error:
             raise StoreUnavailableError(
@@ -252,6 +429,8 @@ class RemoteStore(SelectAndAsk):
                 raise StoreUnavailableError(f"the SPARQL server does not answer: {error}") from None
             if response.status_code == 404:
                 return iter([])
+            if response.status_code == 401:
+                raise _unauthorized(self.store_endpoint, response)
             if response.status_code >= 400:
                 raise RemoteQueryError(f"the graph store refused the request: {response.status_code}")
             try:
@@ -260,24 +439,36 @@ class RemoteStore(SelectAndAsk):
                 raise StoreUnavailableError(
                     f"the graph store sent a graph that cannot be read: {error}"
                 ) from None
-            return iter([ox.Quad(q.subject, q.predicate, q.object, graph) for q in parsed])
+            return iter([ox.Quad(q.subject, q.predicate, _read_term(q.object), graph) for q in parsed])
         if graph is not None:
             rows = self.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
             return iter([ox.Quad(r["s"], r["p"], r["o"], graph) for r in rows])  # type: ignore[arg-type]
-        rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._in_scope} }}")
         return iter([ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows])  # type: ignore[arg-type]
 
     def graphs(self) -> list[ox.NamedNode]:
-        """The named graphs on the server, sorted by IRI."""
-        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        """The store's named graphs on the server, sorted by IRI."""
+        rows = self.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._in_scope} }}")
         return sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
+
+    def own_dataset(self) -> list[ox.NamedNode] | None:
+        """The store's graphs, as the dataset of a client's query that names none.
+
+        None (the server's union of graphs) unless the store is a part of the server's graphs
+        (``graph_prefix``): Virtuoso's union holds its own graphs too, and its DESCRIBE reads
+        only one graph of the union, where it reads all those of a given dataset.
+        """
+        if self.graph_prefix is None:
+            return None
+        # an empty list would mean no dataset (the server's whole union); a graph of no quads
+        return self.graphs() or [ox.NamedNode(self.graph_prefix)]
 
     def has_graph(self, graph: ox.NamedNode) -> bool:
         """Whether the named graph holds at least one quad."""
         return self.ask("ASK WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": graph})
 
     def __len__(self) -> int:
-        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._in_scope} }}")
         value = rows[0]["n"] if rows else None
         return int(value.value) if isinstance(value, ox.Literal) else 0
 
@@ -289,16 +480,16 @@ class RemoteStore(SelectAndAsk):
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         """Add quads in one update request: the server applies all of them, or none."""
-        self._update(data_blocks("INSERT", quads))
+        self._update(_inserts(quads))
 
     def replace_graphs(self, graphs: Iterable[ox.NamedNode], quads: Iterable[ox.Quad]) -> None:
         """Drop ``graphs`` and add ``quads`` in one update request."""
         operations = [f"DROP SILENT GRAPH <{g.value}>" for g in graphs]
-        self._update(operations + data_blocks("INSERT", quads))
+        self._update(operations + _inserts(quads))
 
     def apply(self, deletes: Iterable[ox.Quad], inserts: Iterable[ox.Quad]) -> None:
         """Delete then insert quads in one update request."""
-        self._update(data_blocks("DELETE", deletes) + data_blocks("INSERT", inserts))
+        self._update(data_blocks("DELETE", map(_written, deletes)) + _inserts(inserts))
 
     @property
     def generation(self) -> None:

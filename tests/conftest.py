@@ -1,9 +1,10 @@
 """Shared fixtures: the bundled content in a real store, on each backend.
 
-``bundled_store``, ``fresh_store`` and ``client`` are parametrized over both backends: embedded
-Oxigraph (in memory) and a real Oxigraph SPARQL server (``oxigraph serve`` from the PyPI package,
-started here on a free loopback port). Tests written against them run on both, with the same
-expected results.
+``bundled_store``, ``fresh_store`` and ``client`` are parametrized over the backends: embedded
+Oxigraph (in memory), a real Oxigraph SPARQL server (``oxigraph serve`` from the PyPI package,
+started here on a free loopback port) and, where Debian's ``virtuoso-opensource`` is installed, a
+real Virtuoso 7 server configured as docs/deployment.md says. Tests written against them run on
+each, with the same expected results.
 """
 
 from collections.abc import Iterator
@@ -16,11 +17,19 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.settings import Settings
 from graph.load import bundled_files, load_sources, read_sources
+from graph.namespaces import GRAPH
 from graph.remote import RemoteStore
 from graph.store import EvidenceStore, Store
+from testing import virtuoso
 from testing.oxigraph_server import OxigraphServer
 
-BACKENDS = ["embedded", "remote"]
+BACKENDS = [
+    "embedded",
+    "remote",
+    pytest.param(
+        "virtuoso", marks=pytest.mark.skipif(not virtuoso.installed(), reason=virtuoso.NOT_INSTALLED)
+    ),
+]
 
 
 @pytest.fixture(scope="session")
@@ -46,9 +55,53 @@ def remote_store(server: OxigraphServer) -> RemoteStore:
     )
 
 
+@pytest.fixture(scope="session")
+def virtuoso_servers(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, virtuoso.VirtuosoServer]]:
+    """Two Virtuoso servers: one read-only with the bundled content, one for tests that write."""
+    root: Path = tmp_path_factory.mktemp("virtuoso")
+    servers: dict[str, virtuoso.VirtuosoServer] = {}
+    try:
+        for name in ("bundled", "scratch"):
+            servers[name] = virtuoso.VirtuosoServer(root / name).start()
+        yield servers
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def virtuoso_store(server: virtuoso.VirtuosoServer, graph_prefix: str = str(GRAPH)) -> RemoteStore:
+    """A RemoteStore on a test Virtuoso, set up as docs/deployment.md says (Digest, form posts)."""
+    return RemoteStore(
+        server.query_endpoint,
+        server.update_endpoint,
+        store_endpoint=server.store_endpoint,
+        timeout=10,
+        auth=server.auth,
+        query_method="form",
+        graph_prefix=graph_prefix,
+    )
+
+
+def server_store(
+    backend: str, request: pytest.FixtureRequest, name: str, graph_prefix: str = str(GRAPH)
+) -> RemoteStore | None:
+    """A RemoteStore on the test server ``name`` (bundled or scratch) of a backend; None: embedded.
+
+    On Virtuoso, the store's graphs are those under ``graph_prefix`` (its own are not the store's).
+    """
+    if backend == "remote":
+        servers: dict[str, OxigraphServer] = request.getfixturevalue("oxigraph_servers")
+        return remote_store(servers[name])
+    if backend == "virtuoso":
+        return virtuoso_store(request.getfixturevalue("virtuoso_servers")[name], graph_prefix)
+    return None
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
-    """Which store the store fixtures give: embedded or remote."""
+    """Which store the store fixtures give: embedded, remote (Oxigraph server) or virtuoso."""
     name: str = request.param
     return name
 
@@ -56,9 +109,8 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(scope="session")
 def bundled_store(backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
     """The bundled content loaded through the validating loader (read-only: do not write)."""
-    if backend == "remote":
-        servers: dict[str, OxigraphServer] = request.getfixturevalue("oxigraph_servers")
-        remote = remote_store(servers["bundled"])
+    remote = server_store(backend, request, "bundled")
+    if remote is not None:
         if len(remote) == 0:
             load_sources(remote, bundled_files())
         yield remote
@@ -74,9 +126,8 @@ def fresh_store(
     backend: str, bundled_quads: list[ox.Quad], request: pytest.FixtureRequest
 ) -> Iterator[Store]:
     """A store of its own with the bundled content, for tests that write."""
-    if backend == "remote":
-        servers: dict[str, OxigraphServer] = request.getfixturevalue("oxigraph_servers")
-        remote = remote_store(servers["scratch"])
+    remote = server_store(backend, request, "scratch")
+    if remote is not None:
         remote.replace_graphs(remote.graphs(), bundled_quads)
         yield remote
         remote.close()

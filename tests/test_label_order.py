@@ -84,7 +84,11 @@ def test_search_gives_the_order_of_the_sparql_it_replaced(bundled_store: Store, 
         "pattern": ox.Literal(pattern),
         "exact": ox.Literal(f"^{pattern}$"),
     }
-    by_sparql = [s.value for (s,) in solutions(bundled_store, ordered, ("s",)) if isinstance(s, ox.NamedNode)]
+    # the order as Oxigraph evaluates the SPARQL on the same quads: Virtuoso's ORDER BY of grouped
+    # strings is not the specification's, which is why the API sorts in Python
+    reference = EvidenceStore()
+    reference.add_quads(bundled_store.quads())
+    by_sparql = [s.value for (s,) in solutions(reference, ordered, ("s",)) if isinstance(s, ox.NamedNode)]
     assert claims.search(bundled_store, value) == by_sparql
     # both of search's queries (from the nodes of the kinds, from the names that match)
     assert claims.search(bundled_store, value, from_names=True) == by_sparql
