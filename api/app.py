@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 
 from api import fhir, health, sparql
@@ -22,7 +23,7 @@ from api.cache import ResponseCache
 from api.graphql.lanes import Lane, Lanes
 from api.graphql.limits import DocumentLimits
 from api.graphql.media_type import GraphQLResponseMediaType
-from api.graphql.router import graphql_route
+from api.graphql.router import graphiql_files, graphql_route
 from api.graphql.schema import EvidenceSchema
 from api.graphql.schema import schema as default_schema
 from api.graphql.sdl import possible_types
@@ -79,15 +80,19 @@ def create_app(
             state.lanes.stop()
             state.store.flush()
 
-    app = FastAPI(
+    # /docs and /redoc load Swagger UI and ReDoc from the files fastapi-offline installs, at /static/docs.
+    app = FastAPIOffline(
         title="Evidence Graph",
         version=__version__,
         description="Clinical evidence as a validated RDF knowledge graph: GraphQL at /graphql, "
         "SPARQL 1.1 at /sparql.",
         lifespan=lifespan,
+        static_url="/static/docs",
     )
     served = schema or default_schema
     app.router.routes.insert(0, graphql_route(config.graphiql, served=served))  # first: matched at once
+    if config.graphiql:
+        app.router.routes.append(graphiql_files())
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(fhir.router)

@@ -1,7 +1,7 @@
 """Response headers that keep browsers safe with this API, and CORS when it is asked for.
 
 Every answer says ``nosniff``, no referrer and no framing. HTML pages (GraphiQL, the OpenAPI docs)
-get a Content-Security-Policy that allows only their own scripts and the pinned assets they load;
+get a Content-Security-Policy that allows only their own scripts and the files this server serves;
 every other answer gets ``default-src 'none'``, since nothing in it is meant to run. CORS is off
 unless ``EVIDENCE_GRAPH_CORS_ORIGINS`` lists origins (see :func:`cors_options`).
 """
@@ -15,15 +15,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: The policy for every answer that is not an HTML page.
 API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
-#: GraphiQL and the OpenAPI docs: their inline bootstrap script and their assets (unpkg for
-#: GraphiQL, jsDelivr for Swagger UI and ReDoc, Google Fonts for ReDoc); requests only to here.
+#: GraphiQL and the OpenAPI docs: their inline bootstrap script and the files they load, all
+#: from this server (no CDN); ReDoc runs its search in a worker made from a blob.
 PAGE_POLICY = (
     "default-src 'self'; "
-    "script-src 'self' 'unsafe-inline' https://unpkg.com https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://unpkg.com https://cdn.jsdelivr.net "
-    "https://fonts.googleapis.com; "
-    "font-src 'self' data: https://fonts.gstatic.com; "
-    "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.jsdelivr.net; "
+    "script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; "
+    "img-src 'self' data:; "
     "connect-src 'self'; worker-src 'self' blob:; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )

@@ -12,12 +12,14 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
 
 from graph.paths import PROJECT_ROOT
 from testing.oxigraph_server import free_port
+from tests.test_offline import page_references
 
 GRADE_A = (
     '{ indications(filter: {licensed: false, grade: "A"}) { totalCount nodes { condition { label } } } }'
@@ -92,8 +94,18 @@ def test_serve_from_the_wheel_answers_the_grade_a_query(installed: Path, tmp_pat
             assert time.monotonic() < deadline, "the server did not start within 60 s"
             time.sleep(0.2)
         answer = httpx.post(f"{url}/graphql", json={"query": GRADE_A}, timeout=30).json()
+        # the browser pages' files are package data: GraphiQL's own, and those of /docs
+        loaded = {}
+        for page in ("/graphql", "/docs"):
+            html = httpx.get(f"{url}{page}", headers={"Accept": "text/html"}, timeout=30).text
+            for ref in page_references(html).urls():
+                asset = urljoin(f"{url}{page}", ref.url)
+                loaded[asset] = httpx.get(asset, timeout=30).status_code
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert "errors" not in answer, answer
     assert answer["data"]["indications"]["totalCount"] == 3
+    assert f"{url}/static/graphiql/graphiql.min.js" in loaded, loaded
+    assert f"{url}/static/docs/swagger-ui-bundle.js" in loaded, loaded
+    assert set(loaded.values()) == {200}, loaded

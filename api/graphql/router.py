@@ -19,13 +19,15 @@ import json
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
@@ -45,6 +47,12 @@ from api.sandbox import JobError, Output, Sandbox
 logger = logging.getLogger(__name__)
 
 NOT_AN_OBJECT = 'The request body must be a JSON object, e.g. {"query": "{ drugs { totalCount } }"}.'
+
+#: GraphiQL's page: strawberry's, with every script and style served by this API (never a CDN).
+GRAPHIQL_PAGE = Path(__file__).with_name("graphiql.html")
+#: The files the page loads (api/static/graphiql/README.md says what each is), and their URL.
+GRAPHIQL_FILES = Path(__file__).parents[1] / "static" / "graphiql"
+GRAPHIQL_FILES_URL = "/static/graphiql"
 
 
 def not_unicode(value: object) -> str | None:
@@ -74,6 +82,11 @@ def not_unicode(value: object) -> str | None:
 
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI GraphQL view, with the API's context, strict bodies and lanes."""
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """GraphiQL's page, loading its files from :data:`GRAPHIQL_FILES_URL`."""
+        return GRAPHIQL_PAGE.read_text(encoding="utf-8")
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         """A fresh context (store, DataLoaders, deadline, author, limits) for each request."""
@@ -246,3 +259,8 @@ def graphql_route(graphiql: bool = True, *, served: EvidenceSchema = schema) -> 
     if route.methods:  # Starlette adds HEAD for GET; strawberry's view does not answer it
         route.methods.discard("HEAD")
     return route  # other methods get a 405 with an Allow header
+
+
+def graphiql_files() -> Mount:
+    """The route serving the scripts and styles GraphiQL's page loads."""
+    return Mount(GRAPHIQL_FILES_URL, StaticFiles(directory=GRAPHIQL_FILES), name="graphiql-files")
