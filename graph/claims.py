@@ -103,6 +103,7 @@ class ClaimFilter:
     condition: str | None = None
     condition_exact: bool = False
     licensed: bool | None = None
+    jurisdiction: str | None = None
     grade: str | None = None
     grade_scheme: str | None = None
     min_certainty: int | None = None
@@ -219,6 +220,8 @@ def _compile(claim_filter: ClaimFilter, names: tuple[tuple[str, tuple[str, ...]]
         lines.append(
             f"?s ev:licensingStatus {ox.NamedNode(str(EV.Licensed if f.licensed else EV.Unlicensed))} ."
         )
+    if f.jurisdiction is not None:
+        lines.append(f"?s ev:licensingJurisdiction {ox.NamedNode(f.jurisdiction)} .")
     if f.grade is not None:
         lines += [
             "?s ev:evidenceGrade|ev:recommendationStrength ?grade .",

@@ -119,7 +119,6 @@ class ClaimData:
     population: str | None = None
     curation_notes: list[str] | None = None
     conditions: list[str] | None = None
-    licensing_jurisdiction: str | None = None
     #: The kind's own properties (graph.kinds), by name: IRIs for links and concepts.
     properties: dict[str, object] = field(default_factory=dict)
 
@@ -162,7 +161,6 @@ CLAIM_FIELDS: dict[str, tuple[str, bool]] = {
     "population": (str(EV.population), False),
     "curation_notes": (str(EV.curationNote), False),
     "conditions": (str(EV.condition), True),
-    "licensing_jurisdiction": (str(EV.licensingJurisdiction), True),
 }
 
 REFERENCE_FIELDS: dict[str, tuple[str, bool]] = {

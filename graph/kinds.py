@@ -118,22 +118,15 @@ KINDS: list[Kind] = [
         "Indications of this drug.",
         (
             replace(CONDITION, min_count=1),
+            _p("licensing_status", "licensingStatus", "concept", "LicensingStatus", vocabulary=True),
             _p(
-                "licensing_status",
-                "licensingStatus",
-                "concept",
-                "LicensingStatus",
-                min_count=1,
-                vocabulary=True,
-            ),
-            _p(
-                "licensing_jurisdiction",
+                "jurisdiction",
                 "licensingJurisdiction",
-                "link",
-                "Resource",
-                input=None,
+                "concept",
+                "Jurisdiction",
                 vocabulary=True,
-                custom_field=True,
+                description="The regulator or jurisdiction the licensing status applies to; NOT_STATED when "
+                "the source does not say which; null when the source states no licensing status.",
             ),
             _p("therapy_roles", "therapyRole", "concepts", "TherapyRole", max_count=None, vocabulary=True),
         ),

@@ -140,7 +140,12 @@ def test_create_claim_is_attributed_versioned_and_listed(writable: tuple[TestCli
     assert claim["grade"]["notation"] == "C"
     assert [r["citationNumber"] for r in claim["references"]] == [1]
     assert payload["warnings"] == []
-    listed = ok(call(client, '{ indications(filter: {condition: "vasculitis"}) { nodes { id } } }'))
+    listed = ok(
+        call(
+            client,
+            '{ indications(filter: {condition: "vasculitis", conditionExact: true}) { nodes { id } } }',
+        )
+    )
     assert [n["id"] for n in listed["indications"]["nodes"]] == [claim["id"]]
     history = ok(
         call(client, "query($id: ID!) { history(id: $id) { number action author } }", id=claim["id"])
@@ -352,6 +357,51 @@ def test_create_and_update_reference(writable: tuple[TestClient, Store]) -> None
     assert codes(call(client, update, id=payload["reference"]["id"], input={"citationNumber": 0})) == [
         "VALIDATION_FAILED"
     ]
+    assert validate_quads(store.quads()).conforms
+
+
+def test_licensing_is_stated_per_jurisdiction(writable: tuple[TestClient, Store]) -> None:
+    client, store = writable
+    fda = ok(
+        call(
+            client,
+            CREATE,
+            input={
+                **new_indication(),
+                "licensingStatus": "LICENSED",
+                "jurisdiction": "US_FDA",
+                "jurisdictionNotStated": None,
+            },
+        )
+    )
+    claim = fda["createClaim"]["claim"]
+    read = """query($id: ID!) { node(id: $id) { ... on IndicationStatement { licensed jurisdiction } } }"""
+    assert ok(call(client, read, id=claim["id"]))["node"] == {"licensed": True, "jurisdiction": "US_FDA"}
+    listed = """query($j: Jurisdiction, $l: Boolean) {
+        indications(filter: {licensed: $l, jurisdiction: $j}) { nodes { id } } }"""
+    assert [n["id"] for n in ok(call(client, listed, j="US_FDA", l=True))["indications"]["nodes"]] == [
+        claim["id"]
+    ]
+    assert ok(call(client, listed, j="US_FDA", l=False))["indications"]["nodes"] == []
+    anywhere = ok(call(client, listed, l=True))["indications"]["nodes"]
+    assert claim["id"] in [n["id"] for n in anywhere]
+    assert len(anywhere) == 4  # and the seed's three
+    # a source that does not speak of licensing states neither
+    silent = {
+        **new_indication(),
+        "licensingStatus": None,
+        "jurisdictionNotStated": None,
+        "label": "Silent",
+        "conditions": ["pemphigoid"],
+    }
+    made = ok(call(client, CREATE, input=silent))["createClaim"]["claim"]
+    assert ok(call(client, read, id=made["id"]))["node"] == {"licensed": None, "jurisdiction": None}
+    # a status without its jurisdiction
+    half = {**new_indication(), "jurisdictionNotStated": None, "label": "Half", "conditions": ["pemphigus"]}
+    body = call(client, CREATE, input=half)
+    assert codes(body) == ["VALIDATION_FAILED"]
+    contradiction = {**new_indication(), "jurisdiction": "EU_EMA", "label": "Both"}
+    assert codes(call(client, CREATE, input=contradiction)) == ["BAD_USER_INPUT"]
     assert validate_quads(store.quads()).conforms
 
 

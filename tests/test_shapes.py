@@ -45,6 +45,7 @@ claim:test a ev:IndicationStatement ;
     ev:section "Test" ;
     ev:condition condition:test-condition ;
     ev:licensingStatus ev:Unlicensed ;
+    ev:licensingJurisdiction ev:JurisdictionUKMHRA ;
     ev:evidenceGrade grade:dr-oracle-C .
 """
 
@@ -115,6 +116,16 @@ CASES = [
         "A claim uses a property that is not in the vocabulary",
     ),
     (
+        "LicensingStatusShape",
+        ("    ev:licensingJurisdiction ev:JurisdictionUKMHRA ;\n", ""),
+        "A licensing status (ev:licensingStatus) needs its jurisdiction",
+    ),
+    (
+        "LicensingJurisdictionShape",
+        ("    ev:licensingStatus ev:Unlicensed ;\n", ""),
+        "A licensing jurisdiction (ev:licensingJurisdiction) is stated with a licensing status",
+    ),
+    (
         "QualityOfEvidenceGradeShape",
         ("ev:evidenceGrade grade:dr-oracle-C", "ev:evidenceGrade grade:grade-strength-strong"),
         "The evidence grade (ev:evidenceGrade) must be a grade of a quality-of-evidence scheme",
@@ -127,7 +138,7 @@ CASES = [
     (
         "IndicationStatementShape",
         ("ev:licensingStatus ev:Unlicensed", "ev:licensingStatus ev:Absolute"),
-        "An indication must have exactly one licensing status",
+        "An indication may have at most one licensing status",
     ),
     (
         "ContraindicationStatementShape",
@@ -349,3 +360,14 @@ def test_curation_gaps_pass_as_warnings(
     assert any(w.message.startswith(warning) for w in result.report.warnings), [
         w.message for w in result.report.warnings
     ]
+
+
+def test_an_indication_without_licensing_conforms(fresh_store: Store, tmp_path: Path) -> None:
+    """A source that does not speak of licensing states no status, and that is no violation."""
+    silent = BASE.replace(
+        "    ev:licensingStatus ev:Unlicensed ;\n    ev:licensingJurisdiction ev:JurisdictionUKMHRA ;\n", ""
+    )
+    assert "licensing" not in silent
+    result = load_sources(fresh_store, [write(tmp_path, silent)])
+    assert result.report.conforms
+    assert not [w for w in result.report.warnings if "licens" in w.message]

@@ -140,10 +140,12 @@ class _Indication:
         status = self.entity.iri_of(ev.licensingStatus)
         return None if status is None else status == ev.Licensed
 
-    @rdf(ev.licensingJurisdiction, "NOT_STATED when the source does not name a regulator.")
+    @rdf(ev.licensingJurisdiction, "NOT_STATED when the source does not name a regulator, else its IRI.")
     def licensing_jurisdiction(self: Any) -> str | None:
         iri = self.entity.iri_of(ev.licensingJurisdiction)
         return None if iri is None else ("NOT_STATED" if iri == ev.JurisdictionNotStated else iri)
+
+    licensing_jurisdiction.deprecation_reason = "Use jurisdiction, an enum of the regulators."
 
 
 #: Kind class name -> the class holding its hand-written fields.

@@ -137,14 +137,25 @@ def to_claim_data(store: Store, given: ClaimInput) -> ClaimData:
         population=given.population,
         curation_notes=given.curation_notes,
         conditions=resolve.many(given.conditions, classes_of("Condition"), "condition"),
-        licensing_jurisdiction=str(EV.JurisdictionNotStated) if given.jurisdiction_not_stated else None,
-        properties={
-            prop.name: value
-            for prop in kind_properties().values()
-            if prop.input_name is not None
-            and (value := _property(resolve, prop, getattr(given, prop.input_name))) is not None
-        },
+        properties=_properties(resolve, given),
     )
+
+
+def _properties(resolve: Resolver, given: ClaimInput) -> dict[str, object]:
+    """The kinds' properties an input sets; ``jurisdictionNotStated`` is ``jurisdiction: NOT_STATED``."""
+    found = {
+        prop.name: value
+        for prop in kind_properties().values()
+        if prop.input_name is not None
+        and (value := _property(resolve, prop, getattr(given, prop.input_name))) is not None
+    }
+    if given.jurisdiction_not_stated:
+        if found.get("jurisdiction", str(EV.JurisdictionNotStated)) != str(EV.JurisdictionNotStated):
+            raise BadUserInputError(
+                "jurisdictionNotStated contradicts jurisdiction: give one of them", argument="jurisdiction"
+            )
+        found["jurisdiction"] = str(EV.JurisdictionNotStated)
+    return found
 
 
 def _property(resolve: Resolver, prop: ClaimProperty, given: Any) -> object:

@@ -54,6 +54,14 @@ class LicensingStatus(_Concept):
     UNLICENSED = strawberry.enum_value("Unlicensed", description=_define("Unlicensed"))
 
 
+@strawberry.enum(description="The regulator or jurisdiction a licensing status applies to.")
+class Jurisdiction(_Concept):
+    US_FDA = strawberry.enum_value("JurisdictionUSFDA", description=_define("JurisdictionUSFDA"))
+    EU_EMA = strawberry.enum_value("JurisdictionEUEMA", description=_define("JurisdictionEUEMA"))
+    UK_MHRA = strawberry.enum_value("JurisdictionUKMHRA", description=_define("JurisdictionUKMHRA"))
+    NOT_STATED = strawberry.enum_value("JurisdictionNotStated", description=_define("JurisdictionNotStated"))
+
+
 @strawberry.enum(description="How strictly a contraindication forbids use.")
 class Severity(_Concept):
     ABSOLUTE = strawberry.enum_value("Absolute", description=_define("Absolute"))

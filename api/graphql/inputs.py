@@ -115,7 +115,9 @@ class ClaimInput:
     curation_notes: list[str] | None = strawberry.field(default=None, description=_describe("curationNote"))
     conditions: list[str] | None = strawberry.field(default=None, description=_describe("condition"))
     jurisdiction_not_stated: bool | None = strawberry.field(
-        default=None, description="True when the source does not name the regulator."
+        default=None,
+        description="True when the source does not name the regulator.",
+        deprecation_reason="Use jurisdiction: NOT_STATED.",
     )
     # and, from the kinds table, an input per property that authors set (severity, gene, ...)
 

@@ -18,7 +18,15 @@ from api.graphql.connections import (
     page_window,
 )
 from api.graphql.context import Info
-from api.graphql.enums import Certainty, ClaimKind, GradingAxis, LicensingStatus, Severity, StudyDesign
+from api.graphql.enums import (
+    Certainty,
+    ClaimKind,
+    GradingAxis,
+    Jurisdiction,
+    LicensingStatus,
+    Severity,
+    StudyDesign,
+)
 from api.graphql.errors import BadUserInputError
 from api.graphql.ids import from_global_id, to_iri
 from api.graphql.nodes import (
@@ -62,7 +70,14 @@ class ClaimFilterInput:
         default=False, description="Match only claims on the named condition itself, not on narrower ones."
     )
     licensed: bool | None = strawberry.field(
-        default=None, description="Licensed (true) or unlicensed (false) indications only."
+        default=None,
+        description="Licensed (true) or unlicensed (false) indications only: in the jurisdiction given, "
+        "else in any.",
+    )
+    jurisdiction: Jurisdiction | None = strawberry.field(
+        default=None,
+        description="Indications whose licensing status is stated for this jurisdiction (NOT_STATED: the "
+        "source did not say which).",
     )
     grade: str | None = strawberry.field(
         default=None,
@@ -113,6 +128,7 @@ def to_claim_filter(given: ClaimFilterInput | None, kinds: tuple[ClaimKind, ...]
         condition=_key(f.condition, "condition"),
         condition_exact=f.condition_exact,
         licensed=f.licensed,
+        jurisdiction=f.jurisdiction.iri if f.jurisdiction else None,
         grade=_key(f.grade, "grade"),
         grade_scheme=_key(f.grade_scheme, "gradeScheme"),
         min_certainty=f.min_certainty.rank if f.min_certainty else None,
