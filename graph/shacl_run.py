@@ -168,7 +168,9 @@ def _sparql_results(run: _Run, constraint: CompiledConstraint) -> list[tuple[Nod
         value = bound.pop("value", None)
         if value is None:
             value = focus  # a node shape's result is about its focus node
-        # As pySHACL: the other variables first, then this, path and value, each by re.sub.
+        # As pySHACL: the other variables first, then this, path and value, each by re.sub, but
+        # with the value as a literal replacement (pySHACL passes it as a template, so a value
+        # holding a backslash raises re.error there).
         filling = {
             **bound,
             "this": focus,
@@ -177,7 +179,7 @@ def _sparql_results(run: _Run, constraint: CompiledConstraint) -> list[tuple[Nod
         }
         message = constraint.message
         for name, term in filling.items():
-            message = re.sub(f"{{[?$]{name}}}", str(term), message)
+            message = re.sub(f"{{[?$]{re.escape(name)}}}", lambda _, term=term: str(term), message)
         path = path_text(Graph(), path_node)
         results.append((focus, _result(constraint, focus, path, value, message)))
     return results

@@ -1018,6 +1018,13 @@ FOUND = {
     "filter-text-surrogate": ("reader", FILTER, {"f": {"text": "a\ud800"}}),
     "filter-grade-surrogate": ("reader", FILTER, {"f": {"grade": "\ud800"}}),
     "grade-scheme-surrogate": ("writer", CREATE, {"i": GRADED}),
+    # A value with a backslash in a SPARQL constraint's message ({?value}) was taken as a
+    # re.sub template: re.error, INTERNAL_SERVER_ERROR.
+    "backslash-in-a-message": (
+        "writer",
+        CREATE,
+        {"i": {"kind": "CONTRAINDICATION", "label": "x", "monitoringTiming": "\\"}},
+    ),
 }
 
 
