@@ -258,7 +258,7 @@ def _compile(claim_filter: ClaimFilter, names: tuple[tuple[str, tuple[str, ...]]
         pattern = _literal(search_pattern(f.text))
         lines.append(
             f"FILTER EXISTS {{ ?s rdfs:label|(ev:evidence/ev:text) ?claimText "
-            f'FILTER(REGEX(STR(?claimText), {pattern}, "i")) }}'
+            f'FILTER(REGEX({_TEXT % "claimText"}, {pattern}, "i")) }}'
         )
     if f.severity is not None:
         lines.append(f"?s ev:severity {ox.NamedNode(f.severity)} .")
@@ -359,24 +359,29 @@ SEARCHABLE = (
     EV.SourceDocument,
 )
 
+#: The string a search's REGEX reads: ``SUBSTR(STR(?x), 1)`` is ``STR(?x)`` itself, but Virtuoso
+#: matches the string of a stored literal byte by byte (a pattern for "behcet" misses "Behçet")
+#: unless a string function has made it a copy of its characters.
+_TEXT = "SUBSTR(STR(?%s), 1)"
+
 # what both searches do with a name and its node once found
-_SEARCH_REST = """BIND(IF(REGEX(STR(?name), %(exact)s, "i"), 0, 1) AS ?rank)
-  OPTIONAL { ?s rdfs:label|dcterms:title ?label }
-  FILTER NOT EXISTS { ?s prov:invalidatedAtTime ?retractedAt }
-}"""
+_SEARCH_REST = f"""BIND(IF(REGEX({_TEXT % "name"}, %(exact)s, "i"), 0, 1) AS ?rank)
+  OPTIONAL {{ ?s rdfs:label|dcterms:title ?label }}
+  FILTER NOT EXISTS {{ ?s prov:invalidatedAtTime ?retractedAt }}
+}}"""
 
 _SEARCH = f"""SELECT ?s ?label ?rank WHERE {{
   VALUES ?type {{ %(types)s }}
   ?s a ?type .
   ?s {NAME_PATH} ?name .
-  FILTER(REGEX(STR(?name), %(pattern)s, "i"))
+  FILTER(REGEX({_TEXT % "name"}, %(pattern)s, "i"))
   {_SEARCH_REST}"""
 
 # The same search starting from the names that match (a pattern per name predicate, see
 # graph.names.name_union), the kinds checked on the matches only.
 _SEARCH_NAMES = f"""SELECT ?s ?label ?rank WHERE {{
   {name_union("s", "name")}
-  FILTER(REGEX(STR(?name), %(pattern)s, "i"))
+  FILTER(REGEX({_TEXT % "name"}, %(pattern)s, "i"))
   FILTER EXISTS {{ ?s a ?type FILTER(?type IN (%(kinds)s)) }}
   {_SEARCH_REST}"""
 
