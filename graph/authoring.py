@@ -338,14 +338,21 @@ def set_reference_link(
 @serialized
 def create_reference(store: Store, data: ReferenceData, author: str) -> WriteResult:
     """Create a reference of a source document."""
-    if data.source is None or data.citation_number is None:
-        raise ValueError("a new reference needs its source and citation number")
-    reference = mint("reference", data.title or f"reference-{data.citation_number}")
+    if (data.source is None or data.citation_number is None) and not (data.pmid or data.doi):
+        raise ValueError("a new reference needs its source and citation number, or a PMID or DOI")
+    known_as = (
+        f"reference-{data.citation_number}" if data.citation_number else f"reference-{data.pmid or data.doi}"
+    )
+    reference = mint("reference", data.title or known_as)
     _, quads = field_quads(reference, data, REFERENCE_FIELDS, AUTHORING_GRAPH)
     change = ChangeSet(
         inserts=[
             ox.Quad(reference, RDF_TYPE, ev("Reference"), AUTHORING_GRAPH),
-            ox.Quad(named(data.source), ox.NamedNode(DCTERMS + "hasPart"), reference, AUTHORING_GRAPH),
+            *(
+                [ox.Quad(named(data.source), ox.NamedNode(DCTERMS + "hasPart"), reference, AUTHORING_GRAPH)]
+                if data.source
+                else []
+            ),
             *quads,
             *author_list_quads(reference, data.creators or [], AUTHORING_GRAPH),
         ]

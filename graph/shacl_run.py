@@ -179,7 +179,8 @@ def _sparql_results(run: _Run, constraint: CompiledConstraint) -> list[tuple[Nod
         }
         message = constraint.message
         for name, term in filling.items():
-            message = re.sub(f"{{[?$]{re.escape(name)}}}", lambda _, term=term: str(term), message)
+            replacement = str(term)
+            message = re.sub(f"{{[?$]{re.escape(name)}}}", lambda _: replacement, message)  # noqa: B023
         path = path_text(Graph(), path_node)
         results.append((focus, _result(constraint, focus, path, value, message)))
     return results

@@ -405,6 +405,16 @@ def test_licensing_is_stated_per_jurisdiction(writable: tuple[TestClient, Store]
     assert validate_quads(store.quads()).conforms
 
 
+def test_a_reference_known_by_a_pmid_alone(writable: tuple[TestClient, Store]) -> None:
+    client, store = writable
+    create = """mutation($input: ReferenceInput!) { createReference(input: $input) {
+        reference { citationNumber pmid source { title } } } }"""
+    made = ok(call(client, create, input={"pmid": "28936969", "title": "A trial"}))["createReference"]
+    assert made["reference"] == {"citationNumber": None, "pmid": "28936969", "source": None}
+    assert codes(call(client, create, input={"title": "Nothing to know it by"})) == ["BAD_USER_INPUT"]
+    assert validate_quads(store.quads()).conforms
+
+
 def test_authors_keep_their_printed_order(writable: tuple[TestClient, Store]) -> None:
     client, store = writable
     read = """query($key: String!) { search(text: $key) { nodes { ... on Reference { id creators } } } }"""

@@ -174,7 +174,7 @@ def test_curators_notes_on_grades_schemes_and_sources(client: TestClient) -> Non
     result = data(
         client,
         """{ gradingSchemes { label citation editorialNotes grades { notation editorialNotes } }
-             sources { nodes { curationNotes } } }""",
+             sources { nodes { curationNotes sourceType version license retrievedFrom } } }""",
     )
     oracle = next(s for s in result["gradingSchemes"] if s["label"] == "Dr.Oracle evidence levels")
     assert oracle["citation"].startswith("Dr.Oracle.")
@@ -183,6 +183,8 @@ def test_curators_notes_on_grades_schemes_and_sources(client: TestClient) -> Non
     assert any("The letter B is not printed in the source" in n for n in b["editorialNotes"])
     (source,) = result["sources"]["nodes"]
     assert any(n.startswith("Licensing: the source says") for n in source["curationNotes"])
+    assert source["sourceType"] == "ARTICLE"
+    assert source["version"] is None  # the article gives none, and none is invented
 
 
 def test_backward_paging_walks_the_same_list_from_the_end(client: TestClient) -> None:

@@ -175,8 +175,21 @@ CASES = [
     ),
     (
         "PracticePatternStatementShape",
-        ('ev:section "Test" .\n', ".\n"),
-        "A claim must give exactly one section (ev:section)",
+        ('ev:section "Test" .\n', 'ev:section "" .\n'),
+        "A claim may give at most one section (ev:section)",
+    ),
+    (
+        "EvidenceProvenanceShape/neither",
+        ('evidence:test-1 a ev:EvidenceItem ; ev:text "A passage." ;', "evidence:test-1 a ev:EvidenceItem ;"),
+        "An evidence item must be either a printed passage",
+    ),
+    (
+        "EvidenceProvenanceShape/both",
+        (
+            'evidence:test-1 a ev:EvidenceItem ; ev:text "A passage." ;',
+            'evidence:test-1 a ev:EvidenceItem ; ev:text "A passage." ; ev:recordId "row 7" ;',
+        ),
+        "An evidence item must be either a printed passage",
     ),
     (
         "EvidenceItemShape",
@@ -229,6 +242,22 @@ AUTHOR_LIST = "Author list https://w3id.org/evidence-graph/id/reference/test-aut
 
 EXTRA_CASES = [
     (
+        "ReferenceIdentityShape",
+        'ref:test-anonymous a ev:Reference ; dcterms:title "t" ; dcterms:issued "2020"^^xsd:gYear .',
+        "A reference must be known by a citation number",
+    ),
+    (
+        "CitationNumberShape",
+        'ref:test-numbered a ev:Reference ; ev:citationNumber 3 ; dcterms:title "t" ; dcterms:issued "2020"^^xsd:gYear .',
+        "A reference with a citation number (ev:citationNumber) must belong to the source document",
+    ),
+    (
+        "DatasetShape",
+        'source:test-dataset a ev:SourceDocument ; dcterms:title "A dataset" ; dcterms:modified "2016-03-15"^^xsd:date ; '
+        'ev:sourceType ev:Dataset ; <http://purl.org/pav/version> "1.0" .',
+        "Dataset https://w3id.org/evidence-graph/id/source/test-dataset must give its",
+    ),
+    (
         "AuthorListShape/missing author",
         AUTHORED + f'{RDF_ % 1} "Tan BB" .',
         AUTHOR_LIST,
@@ -256,7 +285,7 @@ EXTRA_CASES = [
     (
         "ReferenceShape",
         'ref:test-ref a ev:Reference ; ev:citationNumber 0 ; dcterms:isPartOf source:dr-oracle-azathioprine-dermatology ; dcterms:title "t" ; dcterms:issued "2020"^^xsd:gYear .',
-        "A reference must have exactly one citation number",
+        "A reference may have at most one citation number",
     ),
     (
         "SourceDocumentShape",
@@ -371,3 +400,28 @@ def test_an_indication_without_licensing_conforms(fresh_store: Store, tmp_path: 
     result = load_sources(fresh_store, [write(tmp_path, silent)])
     assert result.report.conforms
     assert not [w for w in result.report.warnings if "licens" in w.message]
+
+
+#: A claim read from a dataset: its evidence is a record, its reference known by a PMID alone, no
+#: section, no licensing.
+FROM_A_DATASET = """
+source:test-dataset a ev:SourceDocument ; dcterms:title "A dataset" ;
+    dcterms:modified "2016-03-15"^^xsd:date ; ev:sourceType ev:Dataset ;
+    <http://purl.org/pav/version> "1.0" ; dcterms:license <https://creativecommons.org/publicdomain/zero/1.0/> ;
+    <http://purl.org/pav/retrievedFrom> <https://example.org/dataset> .
+ref:test-pmid a ev:Reference ; bibo:pmid "28936969" .
+evidence:test-record a ev:EvidenceItem ; ev:recordId "DOID:0050425 DB00993" ;
+    ev:recordValue "category: DM" , "n_curators: 3" ; rdfs:seeAlso <https://example.org/dataset/row/7> ;
+    ev:citesAsEvidence ref:test-pmid .
+claim:test-from-dataset a ev:IndicationStatement ; rdfs:label "azathioprine for test condition (dataset)" ;
+    ev:drug drug:azathioprine ; ev:condition condition:test-condition ; ev:evidence evidence:test-record ;
+    ev:citesAsEvidence ref:test-pmid ; prov:wasDerivedFrom source:test-dataset .
+"""
+
+
+def test_a_claim_from_a_dataset_conforms(fresh_store: Store, tmp_path: Path) -> None:
+    text = BASE + FROM_A_DATASET
+    path = tmp_path / "dataset.ttl"
+    path.write_text(PREFIXES + "@prefix bibo: <http://purl.org/ontology/bibo/> .\n" + text)
+    result = load_sources(fresh_store, [path])
+    assert result.report.conforms, [v.message for v in result.report.violations]

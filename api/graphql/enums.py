@@ -62,6 +62,14 @@ class Jurisdiction(_Concept):
     NOT_STATED = strawberry.enum_value("JurisdictionNotStated", description=_define("JurisdictionNotStated"))
 
 
+@strawberry.enum(description="What kind of document a source is.")
+class SourceType(_Concept):
+    ARTICLE = strawberry.enum_value("Article", description=_define("Article"))
+    GUIDELINE = strawberry.enum_value("Guideline", description=_define("Guideline"))
+    DRUG_LABEL = strawberry.enum_value("DrugLabel", description=_define("DrugLabel"))
+    DATASET = strawberry.enum_value("Dataset", description=_define("Dataset"))
+
+
 @strawberry.enum(description="How strictly a contraindication forbids use.")
 class Severity(_Concept):
     ABSOLUTE = strawberry.enum_value("Absolute", description=_define("Absolute"))

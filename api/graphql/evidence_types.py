@@ -8,7 +8,7 @@ import strawberry
 
 from api.graphql.descriptions import describe
 from api.graphql.enums import QuantityKind, StudyDesign
-from api.graphql.fields import Resolved, ev, rdf
+from api.graphql.fields import RDFS, Resolved, ev, rdf
 from api.graphql.node_types import Node
 from api.graphql.reading import concept, concepts, linked
 from api.graphql.registry import named
@@ -28,6 +28,18 @@ class EvidenceItem(Node):
     @rdf(ev.citationMarkers)
     def citation_markers(self) -> str | None:
         return self.entity.string(ev.citationMarkers)
+
+    @rdf(ev.recordId, "For evidence read from a dataset: the record's identifier in it (text is then null).")
+    def record_id(self) -> str | None:
+        return self.entity.string(ev.recordId)
+
+    @rdf(ev.recordValue, 'The values of the dataset record it was read from, each "column: value", sorted.')
+    def record_values(self) -> list[str]:
+        return self.entity.strings(ev.recordValue)
+
+    @rdf(RDFS + "seeAlso", "A page showing the dataset record.")
+    def record_page(self) -> str | None:
+        return self.entity.iri_of(RDFS + "seeAlso")
 
     @rdf(ev.citesAsEvidence, link="list[Reference]")
     def references(self) -> Resolved[list[Reference]]:

@@ -24,6 +24,8 @@ from graph.namespaces import BIBO, EV, PREFIXES, PROV
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 SKOS = PREFIXES["skos"]
 DCTERMS = PREFIXES["dcterms"]
+RDFS = PREFIXES["rdfs"]
+PAV = "http://purl.org/pav/"
 PROV_NS = str(PROV)
 BIBO_NS = str(BIBO)
 

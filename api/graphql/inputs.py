@@ -124,8 +124,13 @@ class ClaimInput:
 
 @strawberry.input(description="A reference's fields; on update, an omitted field is left as it is.")
 class ReferenceInput:
-    source: str | None = strawberry.field(default=None, description="Required to create.")
-    citation_number: int | None = strawberry.field(default=None, description="Required to create.")
+    source: str | None = strawberry.field(
+        default=None, description="The source whose reference list holds it: needed with citationNumber."
+    )
+    citation_number: int | None = strawberry.field(
+        default=None,
+        description="Its number in the source's reference list; to create, this or a pmid or doi.",
+    )
     title: str | None = strawberry.field(default=None, description="Title as printed.")
     reference_type: str | None = strawberry.field(default=None, description=_describe("referenceType"))
     container_title: str | None = strawberry.field(default=None, description=_describe("containerTitle"))

@@ -6,10 +6,11 @@ import strawberry
 
 from api.graphql.claim_types import Claim
 from api.graphql.descriptions import describe
+from api.graphql.enums import SourceType
 from api.graphql.evidence_types import integer
-from api.graphql.fields import BIBO_NS, DCTERMS, REFERENCES, Resolved, computed, ev, rdf
+from api.graphql.fields import BIBO_NS, DCTERMS, PAV, REFERENCES, Resolved, computed, ev, rdf
 from api.graphql.node_types import Node
-from api.graphql.reading import _then, claims_linking, inverse_nodes, linked_one
+from api.graphql.reading import _then, claims_linking, concept, inverse_nodes, linked_one
 from graph.entity import members
 from graph.store import text
 
@@ -124,6 +125,26 @@ class SourceDocument(Node):
     @rdf(ev.editorialStatus)
     def editorial_status(self) -> str | None:
         return self.entity.string(ev.editorialStatus)
+
+    @rdf(ev.sourceType)
+    def source_type(self) -> SourceType | None:
+        return concept(SourceType, self.entity.iri_of(ev.sourceType))  # type: ignore[no-any-return]
+
+    @rdf(PAV + "version", "The version of the document or dataset (a release, a commit).")
+    def version(self) -> str | None:
+        return self.entity.string(PAV + "version")
+
+    @rdf(DCTERMS + "license", "The licence the document or dataset is published under (an IRI).")
+    def license(self) -> str | None:
+        return self.entity.iri_of(DCTERMS + "license")
+
+    @rdf(PAV + "retrievedFrom", "Where the document or dataset was retrieved from.")
+    def retrieved_from(self) -> str | None:
+        return self.entity.iri_of(PAV + "retrievedFrom")
+
+    @rdf(PAV + "retrievedOn", "When it was retrieved (ISO date).")
+    def retrieved_on(self) -> str | None:
+        return self.entity.string(PAV + "retrievedOn")
 
     @rdf(
         ev.curationNote,
