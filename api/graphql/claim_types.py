@@ -18,9 +18,11 @@ from api.graphql.descriptions import describe
 from api.graphql.enums import ClaimKind
 from api.graphql.fields import DCTERMS, PROV_NS, PlannedField, Resolved, below, computed, ev, rdf
 from api.graphql.node_types import Node
+from api.graphql.proposition_types import Proposition
 from api.graphql.reading import _then, concept, concepts, linked, linked_first, linked_one
 from api.graphql.registry import named
 from graph.kinds import ClaimProperty, Kind, in_use
+from graph.propositions import proposition_of
 
 if TYPE_CHECKING:
     from api.graphql.evidence_types import EvidenceItem
@@ -47,6 +49,15 @@ class Claim(Node):
     @rdf(ev.drug, link="Drug | None")
     def drug(self) -> Resolved[Drug | None]:
         return linked_one(self, ev.drug, named("Drug"))
+
+    @computed(
+        "The proposition this claim asserts, with every claim of every source that asserts it too.",
+        returns=Proposition | None,
+        reads=(),
+    )
+    def proposition(self) -> Proposition | None:
+        held = proposition_of(self.context.store, self.entity.iri)
+        return None if held is None else Proposition(held=held, context=self.context)
 
     @rdf(ev.evidence, link="list[EvidenceItem]")
     def evidence(self) -> Resolved[list[EvidenceItem]]:

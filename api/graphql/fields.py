@@ -41,6 +41,7 @@ TYPE_MODULES = {
     **dict.fromkeys(["Node", "Identified", "Resource"], "api.graphql.node_types"),
     **dict.fromkeys(["EvidenceItem", "Figure"], "api.graphql.evidence_types"),
     **dict.fromkeys(["Reference", "SourceDocument"], "api.graphql.reference_types"),
+    **dict.fromkeys(["Proposition", "Conflict"], "api.graphql.proposition_types"),
     **dict.fromkeys(
         ["Substance", "Drug", "DrugClass", "Condition", "Gene", "Phenotype", "Grade", "GradingScheme"],
         "api.graphql.vocabulary_types",

@@ -39,6 +39,7 @@ from api.graphql.nodes import (
     Reference,
     SourceDocument,
 )
+from api.graphql.proposition_types import Conflict, ConflictKind, Proposition
 from api.graphql.reading import connection_plan, lists_nodes, per_query, read, selection_plan
 from graph import claims as claim_queries
 from graph import stats
@@ -48,9 +49,13 @@ from graph.history import history as authoring_history
 from graph.kinds import KINDS, Kind
 from graph.lookup import NAMED_FILTERS, find_described, unmatched_names
 from graph.namespaces import EV
+from graph.propositions import conflicts as conflicts_of
+from graph.propositions import propositions as propositions_of
 
 T = TypeVar("T")
 MAX_TEXT = 200
+#: The largest minSources a proposition filter takes (more sources than any store holds).
+MAX_SOURCES = 1000
 DRUG_KINDS = (str(EV.Drug), str(EV.DrugClass))
 CONDITION_KINDS = (str(EV.Condition), str(EV.PatientState))
 
@@ -294,6 +299,42 @@ def with_kind_lists(cls: type[T]) -> type[T]:
     return cls
 
 
+@strawberry.input(description="Which propositions: those of the claims these name.")
+class PropositionFilterInput:
+    kind: ClaimKind | None = strawberry.field(default=None, description="Claims of this kind only.")
+    drug: str | None = strawberry.field(
+        default=None, description="Drug: label, synonym, identifier, IRI or ID."
+    )
+    condition: str | None = strawberry.field(
+        default=None, description="Condition (or a narrower one): label, synonym, identifier, IRI or ID."
+    )
+    min_sources: int = strawberry.field(
+        default=1, description="Stated by at least this many sources (2: corroborated)."
+    )
+
+
+@strawberry.input(description="Which conflicts: those about the claims these name.")
+class ConflictFilterInput:
+    kind: ClaimKind | None = strawberry.field(default=None, description="Claims of this kind only.")
+    drug: str | None = strawberry.field(
+        default=None, description="Drug: label, synonym, identifier, IRI or ID."
+    )
+    condition: str | None = strawberry.field(
+        default=None, description="Condition (or a narrower one): label, synonym, identifier, IRI or ID."
+    )
+    conflict: ConflictKind | None = strawberry.field(
+        default=None, description="This kind of disagreement only."
+    )
+
+
+def _selection(kind: ClaimKind | None, drug: str | None, condition: str | None) -> ClaimFilter:
+    return ClaimFilter(
+        kinds=(kind.iri,) if kind else (),
+        drug=_key(drug, "drug"),
+        condition=_key(condition, "condition"),
+    )
+
+
 @strawberry.type(description="Everything the evidence graph answers.")
 @with_kind_lists
 class Query:
@@ -398,6 +439,54 @@ class Query:
         iris = claim_queries.search(info.context.store, text)
         page, offset = page_of(iris, window)
         return make_connection(read(info, page, connection_plan(info)), len(iris), offset)
+
+    @strawberry.field(
+        description="Propositions: claims of one kind about the same drug and targets, with the sources "
+        "that state them (minSources: 2 for those more than one source states)."
+    )
+    def propositions(
+        self,
+        info: Info,
+        *,
+        filter: PropositionFilterInput | None = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[Proposition]:
+        window = page_window(first, after, last, before)
+        f = filter or PropositionFilterInput()
+        if not 1 <= f.min_sources <= MAX_SOURCES:
+            raise BadUserInputError(f"minSources must be between 1 and {MAX_SOURCES}", argument="minSources")
+        info.context.check_deadline()
+        held = propositions_of(info.context.store, _selection(f.kind, f.drug, f.condition), f.min_sources)
+        page, offset = page_of(held, window)
+        return make_connection([Proposition(held=p, context=info.context) for p in page], len(held), offset)
+
+    @strawberry.field(
+        description="Where sources disagree: a positive claim against a negated one, licensed against "
+        "unlicensed in the same named jurisdiction, grades apart after the crosswalk to GRADE certainty."
+    )
+    def conflicts(
+        self,
+        info: Info,
+        *,
+        filter: ConflictFilterInput | None = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[Conflict]:
+        window = page_window(first, after, last, before)
+        f = filter or ConflictFilterInput()
+        info.context.check_deadline()
+        held = [
+            c
+            for c in conflicts_of(info.context.store, _selection(f.kind, f.drug, f.condition))
+            if f.conflict is None or c.kind == f.conflict.name
+        ]
+        page, offset = page_of(held, window)
+        return make_connection([Conflict(held=c, context=info.context) for c in page], len(held), offset)
 
     @strawberry.field(description="A claim's versions, oldest first (retracted claims included).")
     def history(self, info: Info, id: strawberry.ID) -> list[ClaimVersion]:
