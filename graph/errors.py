@@ -39,3 +39,12 @@ class ValidationFailedError(EvidenceGraphError):
 
 class SourceExistsError(EvidenceGraphError):
     """A source's named graph is already in the store and ``replace`` was not asked for."""
+
+
+class AmbiguousKeyError(EvidenceGraphError):
+    """A key (a name or an identifier) names more than one node where one was asked for."""
+
+    def __init__(self, key: str, iris: list[str]) -> None:
+        super().__init__(f"{key!r} names {len(iris)} nodes: {', '.join(iris)}; give one of their IRIs or IDs")
+        self.key = key
+        self.iris = iris

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.entity import Entity, describe, entities, iri_list, path_expression, solutions
+from graph.errors import AmbiguousKeyError
 from graph.names import NAME_PATH, NameIndex
 from graph.namespaces import EV
 from graph.store import Store, text
@@ -65,13 +66,14 @@ def find_nodes(store: Store, key: str, kinds: Sequence[str]) -> list[str]:
 def find_described(
     store: Store, key: str, kinds: Sequence[str], paths: Iterable[Sequence[str]] = ()
 ) -> tuple[str | None, dict[str, Entity]]:
-    """The first node (in IRI order) that ``key`` names, as :func:`find_nodes` finds it, described.
+    """The node that ``key`` names, as :func:`find_nodes` finds it, described.
 
     Returns its IRI (None: no node) and the entities of it and of every node reached from it
     along ``paths``, as :func:`graph.entity.describe` reads them, mostly in one query: an IRI
     of a node of one of ``kinds``, or a name the name index gives one node for, is described at
     once (the describe tells its type); a name several nodes carry takes one query more to keep
-    the first of ``kinds``. Without a name index, the lookup is a subquery of the describe.
+    those of ``kinds``. Without a name index, the lookup is a subquery of the describe. A name or
+    identifier that several nodes of ``kinds`` carry raises :class:`AmbiguousKeyError` naming them.
     """
     steps = sorted({tuple(p) for p in paths if p})
     node = as_iri(key)
@@ -84,20 +86,30 @@ def find_described(
         return _described_by_name(store, index, key, kinds, steps)
     named = _named(kinds, key)
     if not steps:  # the node alone: its rows all have it as subject
-        first = f"SELECT ?s WHERE {{ {named} }} ORDER BY ?s LIMIT 1"
+        first = f"SELECT DISTINCT ?s WHERE {{ {named} }} ORDER BY ?s LIMIT 2"
         rows = solutions(store, f"SELECT ?s ?p ?o WHERE {{ {{ {first} }} ?s ?p ?o }}", ("s", "p", "o"))
-        if not rows or rows[0][0] is None:
+        roots = list(dict.fromkeys(text(row[0]) for row in rows if row[0] is not None))
+        if not roots:
             return None, {}
-        return text(rows[0][0]), entities(rows)
-    first = f"SELECT (?s AS ?root) WHERE {{ {named} }} ORDER BY ?s LIMIT 1"
+        _one(store, key, kinds, roots)
+        return roots[0], entities(rows)
+    first = f"SELECT DISTINCT (?s AS ?root) WHERE {{ {named} }} ORDER BY ?s LIMIT 2"
     nodes = (
         f"{{ SELECT DISTINCT ?root ?s WHERE {{ {{ {first} }} "
         f"?root {path_expression(steps)}? ?s FILTER(isIRI(?s)) }} }}"
     )
     rows = solutions(store, f"SELECT ?root ?s ?p ?o WHERE {{ {nodes} ?s ?p ?o }}", ("root", "s", "p", "o"))
-    if not rows or rows[0][0] is None:
+    roots = list(dict.fromkeys(text(row[0]) for row in rows if row[0] is not None))
+    if not roots:
         return None, {}
-    return text(rows[0][0]), entities(row[1:] for row in rows)
+    _one(store, key, kinds, roots)
+    return roots[0], entities(row[1:] for row in rows)
+
+
+def _one(store: Store, key: str, kinds: Sequence[str], found: Sequence[str]) -> None:
+    """Raise :class:`AmbiguousKeyError` naming every node of ``kinds`` ``key`` names, if several."""
+    if len(found) > 1:
+        raise AmbiguousKeyError(key, find_nodes(store, key, kinds))
 
 
 def _described_by_name(
@@ -105,8 +117,10 @@ def _described_by_name(
 ) -> tuple[str | None, dict[str, Entity]]:
     """:func:`find_described` for a name, through the store's name index."""
     candidates = index.nodes(key)
-    if len(candidates) > 1:  # the first of the kinds; else one describe checks the type too
-        candidates = frozenset(_of_kinds(store, candidates, kinds)[:1])
+    if len(candidates) > 1:  # those of the kinds; else one describe checks the type too
+        of_kinds = _of_kinds(store, candidates, kinds)
+        _one(store, key, kinds, of_kinds)
+        candidates = frozenset(of_kinds)
     for iri in candidates:
         found = describe(store, [iri], steps)
         if iri in found and found[iri].types.intersection(kinds):

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.settings import Settings
+from graph.load import load_sources
 from graph.store import Store
 
 GRADE_A_UNLICENSED = (
@@ -478,3 +479,30 @@ def test_grades_are_filtered_by_notation_or_label(client: TestClient) -> None:
     assert by_notation > 0
     assert data(client, query, g="moderate evidence")["indications"]["totalCount"] == by_notation
     assert data(client, query, g="Moderate")["indications"]["totalCount"] == 0
+
+
+def test_a_key_two_nodes_carry_is_an_error_naming_both(fresh_store: Store, tmp_path: Any) -> None:
+    twins = tmp_path / "twins.ttl"
+    twins.write_text(
+        "@prefix ev: <https://w3id.org/evidence-graph/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/evidence-graph/id/condition/ra-1> a ev:Condition ; rdfs:label "Rheumatoid arthritis" ;\n'
+        '    ev:identifier "UMLS:C0003873" .\n'
+        '<https://w3id.org/evidence-graph/id/condition/ra-2> a ev:Condition ; rdfs:label "RA" ;\n'
+        '    ev:identifier "UMLS:C0003873" .\n'
+    )
+    load_sources(fresh_store, [twins])
+    with TestClient(create_app(store=fresh_store)) as client:
+        body = gql(client, '{ condition(key: "UMLS:C0003873") { label } }')
+        (error,) = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["extensions"]["candidates"] == [
+            "https://w3id.org/evidence-graph/id/condition/ra-1",
+            "https://w3id.org/evidence-graph/id/condition/ra-2",
+        ]
+        assert "ra-1" in error["message"]
+        assert "ra-2" in error["message"]
+        one = data(
+            client, '{ condition(key: "https://w3id.org/evidence-graph/id/condition/ra-2") { label } }'
+        )
+        assert one["condition"]["label"] == "RA"  # an IRI names one

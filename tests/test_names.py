@@ -11,6 +11,7 @@ from api.graphql import nodes  # noqa: F401 - the node types, registered for cla
 from api.graphql.conversion import REFERENCE, SOURCE, classes_of
 from graph.claims import MAX_NAMED, ClaimFilter, _compile, find_claims, label_order, named, search
 from graph.entity import describe, solutions
+from graph.errors import AmbiguousKeyError
 from graph.lookup import _named, find_described, find_nodes
 from graph.names import NAME_PREDICATES, NameIndex
 from graph.namespaces import BASE, EV, PREFIXES
@@ -81,7 +82,7 @@ def test_case_folding_matches_sparql_lcase(store: EvidenceStore, label: str) -> 
     assert find_nodes(store, label, DRUG) == [node("unicode").value]
 
 
-def test_a_name_several_nodes_carry_finds_them_all_and_describes_the_first(store: EvidenceStore) -> None:
+def test_a_name_several_nodes_carry_finds_them_all_and_is_ambiguous_as_a_key(store: EvidenceStore) -> None:
     store.apply([], drug("b-twin", "Twinned name") + drug("a-twin", "TWINNED NAME"))
     condition = node("0-condition")  # first in IRI order, but not a drug
     store.apply(
@@ -94,8 +95,18 @@ def test_a_name_several_nodes_carry_finds_them_all_and_describes_the_first(store
     twins = [node("a-twin").value, node("b-twin").value]
     assert find_nodes(store, "twinned name", DRUG) == twins == sparql_nodes(store, "twinned name", DRUG)
     assert find_nodes(store, "twinned name", CONDITION) == [condition.value]
-    iri, found = find_described(store, "Twinned Name", DRUG)
-    assert (iri, found) == (twins[0], describe(store, [twins[0]]))
+    with pytest.raises(AmbiguousKeyError) as ambiguous:
+        find_described(store, "Twinned Name", DRUG)
+    assert ambiguous.value.iris == twins
+    assert all(iri in str(ambiguous.value) for iri in twins)
+    # the same, without the name index (the lookup is then a subquery of the describe)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "index", lambda kind: None)
+        with pytest.raises(AmbiguousKeyError) as unindexed:
+            find_described(store, "Twinned Name", DRUG, [[str(EV.drug)]])
+        assert unindexed.value.iris == twins
+    iri, found = find_described(store, "twinned name", CONDITION)  # one condition: not ambiguous
+    assert (iri, found) == (condition.value, describe(store, [condition.value]))
     assert find_described(store, "twinned name", GENE) == (None, {})
 
 

@@ -45,6 +45,7 @@ from graph import claims as claim_queries
 from graph import stats
 from graph.claims import ClaimFilter
 from graph.crosswalks import certainty_crosswalks
+from graph.errors import AmbiguousKeyError
 from graph.history import history as authoring_history
 from graph.kinds import KINDS, Kind
 from graph.lookup import NAMED_FILTERS, find_described, unmatched_names
@@ -200,10 +201,13 @@ def _labelled(info: Info, kind: str, window: Window) -> Connection[Any]:
 
 
 def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
-    """A node of one of ``kinds`` by ID, IRI, label, synonym or identifier (the first in IRI order)."""
+    """A node of one of ``kinds`` by ID, IRI, label, synonym or identifier; several: BAD_USER_INPUT."""
     context, what = info.context, selection_plan(info)
     context.check_deadline()
-    iri, found = find_described(context.store, _key(key, "key") or key, kinds, what.paths)
+    try:
+        iri, found = find_described(context.store, _key(key, "key") or key, kinds, what.paths)
+    except AmbiguousKeyError as error:
+        raise BadUserInputError(str(error), argument="key", candidates=error.iris) from None
     if iri is None:
         return None
     context.remember([iri], found)
