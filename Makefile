@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-virtuoso fuzz lint format schema validate stats bench bench-stress bench-quick audit-graphql-http clean
+.PHONY: help install run test test-virtuoso test-browser fuzz lint format schema validate stats bench bench-stress bench-quick audit-graphql-http clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -28,6 +28,11 @@ test-virtuoso: install ## The backend tests against a private Virtuoso 7 (instal
 	@command -v virtuoso-t >/dev/null || { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
 	$(PY) -m pytest -k virtuoso -p no:cacheprovider tests
+
+test-browser: install ## The tests in headless Chromium (installs Debian's chromium and chromium-driver if missing)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; }
+	$(PY) -m pytest -p no:cacheprovider tests/test_browser.py
 
 fuzz: install ## Thousands of generated GraphQL and HTTP requests against the API: no 5xx, no internal error
 	EVIDENCE_GRAPH_FUZZ_EXAMPLES=$${EVIDENCE_GRAPH_FUZZ_EXAMPLES:-3000} $(PY) -m pytest tests/test_fuzz.py -p no:cacheprovider
