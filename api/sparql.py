@@ -21,7 +21,7 @@ from api.sandbox import TOO_LONG, JobError, Output, Sandbox, network_off
 from api.settings import Settings
 from graph.namespaces import PREFIXES
 from graph.query_check import READ_ONLY, CheckedQuery, QueryRefusedError, QuerySyntaxError, check_query
-from graph.remote import UNAVAILABLE, RemoteQueryError, StoreTimeoutError, StoreUnavailableError
+from graph.remote import UNAVAILABLE, RemoteQueryError, RemoteStore, StoreTimeoutError, StoreUnavailableError
 from graph.store import QueryResult, Store
 
 logger = logging.getLogger(__name__)
@@ -239,6 +239,8 @@ def _evaluate_remote(
     named_graphs: list[ox.NamedNode] | None,
 ) -> QueryResult:
     try:
+        if default_graph is None and named_graphs is None and isinstance(store, RemoteStore):
+            default_graph = named_graphs = store.own_dataset()
         return _evaluate(store, query, default_graph, named_graphs)
     except RemoteQueryError as error:
         raise JobError(400, str(error)) from None

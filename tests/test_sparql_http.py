@@ -15,7 +15,7 @@ from httpx2 import Response
 from api.app import create_app
 from graph.namespaces import PREFIXES
 from graph.store import EvidenceStore, Store
-from tests.conftest import remote_store
+from tests.conftest import server_store
 
 EX = "http://example.org/"
 TRIALS = EX + "graph/trials"
@@ -43,10 +43,10 @@ FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 @pytest.fixture
 def store(backend: str, request: pytest.FixtureRequest) -> Iterator[Store]:
-    """The five quads, on the embedded store or on the scratch Oxigraph server."""
+    """The five quads, on the embedded store or on a scratch server (Oxigraph, Virtuoso)."""
     quads = list(ox.parse(TRIG, format=ox.RdfFormat.TRIG))
-    if backend == "remote":
-        remote = remote_store(request.getfixturevalue("oxigraph_servers")["scratch"])
+    remote = server_store(backend, request, "scratch", graph_prefix=EX + "graph/")
+    if remote is not None:
         remote.replace_graphs(remote.graphs(), quads)
         assert len(remote) == 5
         yield remote
