@@ -209,7 +209,7 @@ CASES = [
     (
         "SubstanceShape/DrugShape",
         ('drug:test-drug a ev:Drug ; rdfs:label "test drug" .', "drug:test-drug a ev:Drug ."),
-        "A drug, substance, condition, gene or phenotype must have exactly one label",
+        "A drug, substance, condition, gene or phenotype must have a label",
     ),
     (
         "ConditionShape",
@@ -225,7 +225,7 @@ CASES = [
             'gene:test-gene a ev:Gene ; rdfs:label "TEST1" .',
             'gene:test-gene a ev:Gene ; rdfs:label "TEST1", "TEST-1" .',
         ),
-        "A drug, substance, condition, gene or phenotype must have exactly one label",
+        "https://w3id.org/evidence-graph/id/gene/test-gene has two preferred names",
     ),
 ]
 
@@ -241,6 +241,11 @@ RDF_ = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#_%d>"
 AUTHOR_LIST = "Author list https://w3id.org/evidence-graph/id/reference/test-authored-list must hold"
 
 EXTRA_CASES = [
+    (
+        "EntityLabelShape",
+        'drug:test-two-names a ev:Drug ; rdfs:label "Methotrexate" , "MTX" .',
+        "https://w3id.org/evidence-graph/id/drug/test-two-names has two preferred names",
+    ),
     (
         "ReferenceIdentityShape",
         'ref:test-anonymous a ev:Reference ; dcterms:title "t" ; dcterms:issued "2020"^^xsd:gYear .',
@@ -425,3 +430,9 @@ def test_a_claim_from_a_dataset_conforms(fresh_store: Store, tmp_path: Path) -> 
     path.write_text(PREFIXES + "@prefix bibo: <http://purl.org/ontology/bibo/> .\n" + text)
     result = load_sources(fresh_store, [path])
     assert result.report.conforms, [v.message for v in result.report.violations]
+
+
+def test_two_sources_may_give_a_name_in_different_case(fresh_store: Store, tmp_path: Path) -> None:
+    """The seed names the drug "azathioprine"; another source printing "Azathioprine" is no violation."""
+    result = load_sources(fresh_store, [write(tmp_path, 'drug:azathioprine rdfs:label "Azathioprine" .')])
+    assert result.report.conforms
