@@ -8,7 +8,7 @@ Accept header. Updates are refused: the store is written only by the loader.
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Annotated, Any, cast
 from urllib.parse import parse_qs
 
@@ -21,6 +21,7 @@ from api.sandbox import TOO_LONG, JobError, Output, Sandbox, network_off
 from api.settings import Settings
 from graph.namespaces import PREFIXES
 from graph.query_check import READ_ONLY, CheckedQuery, QueryRefusedError, QuerySyntaxError, check_query
+from graph.rdf_xml import local_name
 from graph.remote import UNAVAILABLE, RemoteQueryError, RemoteStore, StoreTimeoutError, StoreUnavailableError
 from graph.store import QueryResult, Store
 
@@ -41,6 +42,7 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 
 
@@ -264,8 +266,17 @@ def _serialize(result: QueryResult, accept: str | None, output: Output) -> str:
             if media_type is None:
                 raise _not_acceptable("CONSTRUCT and DESCRIBE", GRAPH_FORMATS)
             rdf_format = GRAPH_FORMATS[media_type]
-            prefixes = PREFIXES if rdf_format == ox.RdfFormat.TURTLE else None
-            ox.serialize(result, cast("IO[bytes]", output), format=rdf_format, prefixes=prefixes)
+            refused: list[str] = []
+            triples = _in_rdf_xml(result, refused) if rdf_format == ox.RdfFormat.RDF_XML else result
+            prefixes = PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+            ox.serialize(triples, cast("IO[bytes]", output), format=rdf_format, prefixes=prefixes)
+            if refused:
+                others = ", ".join(m for m, f in GRAPH_FORMATS.items() if f != ox.RdfFormat.RDF_XML)
+                raise JobError(
+                    406,
+                    f"RDF/XML cannot write the predicate <{refused[0]}>: its IRI does not end in an "
+                    f"XML name. Ask for {others}.",
+                )
         else:
             media_type = negotiate(accept, list(RESULTS_FORMATS))
             if media_type is None:
@@ -282,24 +293,45 @@ def _serialize(result: QueryResult, accept: str | None, output: Output) -> str:
     return media_type
 
 
+def _in_rdf_xml(triples: Iterable[ox.Triple], refused: list[str]) -> Iterator[ox.Triple]:
+    """``triples`` until one has a predicate RDF/XML cannot write (graph.rdf_xml), put in ``refused``.
+
+    It stops rather than raises: an exception would carry this frame, and the pyoxigraph result
+    in it, to another thread.
+    """
+    writable: set[str] = set()
+    for triple in triples:
+        predicate = triple.predicate.value
+        if predicate not in writable:
+            if not local_name(predicate):
+                refused.append(predicate)
+                return
+            writable.add(predicate)
+        yield triple
+
+
 def _not_acceptable(kinds: str, formats: dict[str, Any]) -> JobError:
     return JobError(
         406, f"{kinds} queries cannot answer in the requested media type; acceptable: {', '.join(formats)}."
     )
 
 
-_DESCRIPTION = """\
+def _listed(formats: dict[str, Any]) -> str:
+    first, *others = formats
+    return ", ".join([f"`{first}` (default)", *(f"`{media_type}`" for media_type in others)])
+
+
+_DESCRIPTION = f"""\
 Read-only [SPARQL 1.1 Protocol](https://www.w3.org/TR/sparql11-protocol/) endpoint.
 
-The default graph is the **union of all named graphs** (one per source); use `GRAPH ?g { ... }`
+The default graph is the **union of all named graphs** (one per source); use `GRAPH ?g {{ ... }}`
 to tell sources apart. The evidence-graph prefixes (`ev:`, `drug:`, `claim:`, ...) are predeclared.
 `default-graph-uri` / `named-graph-uri` replace that dataset with the graphs they name.
 
 The result format follows the `Accept` header (q-values honoured):
 
-* SELECT / ASK: `application/sparql-results+json` (default), `application/sparql-results+xml`,
-  `text/csv`, `text/tab-separated-values`
-* CONSTRUCT / DESCRIBE: `text/turtle` (default), `application/n-triples`, `application/ld+json`
+* SELECT / ASK: {_listed(RESULTS_FORMATS)}
+* CONSTRUCT / DESCRIBE: {_listed(GRAPH_FORMATS)}
 
 SPARQL Update is refused with 400.
 """

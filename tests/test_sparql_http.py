@@ -5,17 +5,23 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pyoxigraph as ox
 import pytest
+import rdflib
 from fastapi.testclient import TestClient
 from httpx2 import Response
+from rdflib.compare import isomorphic
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from api.app import create_app
 from graph.namespaces import PREFIXES
 from graph.store import EvidenceStore, Store
 from tests.conftest import server_store
+from tests.test_http_server import start_server, stop_server
 
 EX = "http://example.org/"
 TRIALS = EX + "graph/trials"
@@ -38,6 +44,7 @@ DRUGS = [EX + "aza", EX + "mtx"]
 CONSTRUCT_TREATS = f"CONSTRUCT {{ ?d <{EX}treats> ?c }} WHERE {{ ?d <{EX}treats> ?c }}"
 TREATS = {(EX + "aza", EX + "treats", EX + "eczema"), (EX + "mtx", EX + "treats", EX + "psoriasis")}
 SRJ = "application/sparql-results+json"
+RDF_XML = "application/rdf+xml"
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
@@ -203,6 +210,63 @@ def test_describe_gathers_a_resource_across_graphs(client: TestClient) -> None:
         (EX + "aza", EX + "treats", EX + "eczema"),
         (EX + "aza", EX + "label", "azathioprine"),
     }
+
+
+def rdflib_graph(response: Response, rdf_format: str) -> rdflib.Graph:
+    assert response.status_code == 200, response.text
+    return rdflib.Graph().parse(data=response.content, format=rdf_format)
+
+
+@pytest.mark.parametrize("query", [CONSTRUCT_TREATS, f"DESCRIBE <{EX}aza>"])
+def test_construct_and_describe_as_rdf_xml(client: TestClient, query: str) -> None:
+    response = get(client, query, RDF_XML)
+    assert response.headers["content-type"].startswith(RDF_XML)
+    as_xml = rdflib_graph(response, "xml")
+    assert len(as_xml) > 0
+    assert isomorphic(as_xml, rdflib_graph(get(client, query, "text/turtle"), "turtle"))
+
+
+def test_the_bundled_content_as_rdf_xml_is_the_same_graph(bundled_store: Store) -> None:
+    everything = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+    with TestClient(create_app(store=bundled_store)) as bundled:
+        as_xml = rdflib_graph(get(bundled, everything, RDF_XML), "xml")
+        as_turtle = rdflib_graph(get(bundled, everything, "text/turtle"), "turtle")
+    assert len(as_xml) > 1000
+    assert isomorphic(as_xml, as_turtle)
+
+
+def test_a_predicate_rdf_xml_cannot_write_is_406(client: TestClient) -> None:
+    query = f"CONSTRUCT {{ ?d <{EX}1> ?c }} WHERE {{ ?d <{EX}treats> ?c }}"
+    response = get(client, query, RDF_XML)
+    assert response.status_code == 406
+    assert f"<{EX}1>" in response.json()["detail"]
+    assert "text/turtle" in response.json()["detail"]
+    assert len(triples(get(client, query, "text/turtle"), ox.RdfFormat.TURTLE)) == 2
+
+
+def test_rdflib_sparql_store_against_a_real_server(tmp_path: Path) -> None:
+    """rdflib's SPARQLStore asks for RDF/XML (CONSTRUCT) and SPARQL XML results (SELECT) only."""
+    server = start_server(tmp_path / "server")
+    endpoint = f"{server.url}/sparql"
+    construct = (
+        "CONSTRUCT { ?c ev:condition ?condition } WHERE { ?c a ev:IndicationStatement ; "
+        "ev:licensingStatus ev:Unlicensed ; ev:condition ?condition }"
+    )
+    select = (
+        "SELECT ?label WHERE { ?c a ev:IndicationStatement ; ev:licensingStatus ev:Unlicensed ; "
+        'ev:evidenceGrade/skos:notation "A" ; ev:condition/rdfs:label ?label } ORDER BY ?label'
+    )
+    try:
+        graph = rdflib.Graph(SPARQLStore(endpoint))
+        constructed = graph.query(construct).graph
+        rows = [str(row[0]) for row in graph.query(select)]
+        turtle = httpx.get(endpoint, params={"query": construct}, headers={"Accept": "text/turtle"})
+    finally:
+        stop_server(server)
+    assert constructed is not None
+    assert len(constructed) > 10
+    assert isomorphic(constructed, rdflib.Graph().parse(data=turtle.content, format="turtle"))
+    assert rows == ["Atopic dermatitis", "Behçet's disease", "Chronic actinic dermatitis"]
 
 
 @pytest.mark.parametrize(
