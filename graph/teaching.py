@@ -20,7 +20,7 @@ Markdown and PDF.
 >>> [group.status for group in sheet.indications]
 ['Licensed', 'Unlicensed']
 >>> [(g.notation, [p.text for p in g.points]) for g in sheet.indications[1].grades][0]
-('A', ["Behçet's disease", 'Chronic actinic dermatitis', 'Atopic dermatitis (monotherapy)'])
+('A', ['Atopic dermatitis (monotherapy)', "Behçet's disease", 'Chronic actinic dermatitis'])
 """
 
 from __future__ import annotations
