@@ -6,11 +6,12 @@ docs/deployment.md ("Running in production") explains each one.
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from graph.namespaces import GRAPH
+from graph.namespaces import BASE, GRAPH
 from graph.remote import QueryMethod
 from graph.validation import ValidatorName
 
@@ -116,12 +117,28 @@ class Settings(BaseSettings):
     #: GraphQL query answers kept in memory until the next write (0: no cache; see api.cache).
     response_cache: Annotated[int, Field(ge=0)] = 1024
 
+    # --- linked data and pages -------------------------------------------------------------
+    #: The IRI base this server resolves: an IRI under it is answered at the path that follows
+    #: it (``<base>id/drug/azathioprine`` at ``/id/drug/azathioprine``), and pages link such
+    #: IRIs to this server, any other IRI as it is.
+    public_base: str = BASE
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:
         """Comma-separated origins (``https://a.example,https://b.example``) or a list."""
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("public_base")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or not value.endswith("/"):
+            raise ValueError("the public base must be an http(s) IRI ending in '/', e.g. " + BASE)
+        if parts.query or parts.fragment:
+            raise ValueError("the public base cannot have a query or a fragment")
         return value
 
     @field_validator("api_tokens")
