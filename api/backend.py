@@ -28,7 +28,11 @@ def open_configured_store(settings: Settings, path: Path | None = None) -> Store
             query_method=settings.sparql_query_method,
             graph_prefix=settings.sparql_graphs or None,
         )
-        return ensure_content(remote)
+        try:
+            return ensure_content(remote)
+        except BaseException:
+            remote.close()
+            raise
     return open_store(path if path is not None else settings.store)
 
 

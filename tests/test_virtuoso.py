@@ -38,6 +38,7 @@ def recipe(server: virtuoso.VirtuosoServer) -> Settings:
         sparql_user="dba",
         sparql_password=server.password,
         sparql_auth="digest",
+        store_timeout=30,
     )
 
 
