@@ -21,10 +21,14 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from api.backend import open_configured_store
+from api.exports import DATASETS, SHEETS, ExportFormat, export_bytes
 from api.settings import Settings, get_settings
 from graph import __version__
-from graph.errors import SourceError, SourceExistsError, ValidationFailedError
+from graph.errors import AmbiguousKeyError, SourceError, SourceExistsError, ValidationFailedError
+from graph.gap_formats import gaps_markdown, gaps_text
+from graph.gaps import GAP_KINDS, gap_report
 from graph.load import load_sources, read_sources, validate_sources
+from graph.lookup import NAMED_FILTERS, closest_names, find_nodes
 from graph.namespaces import PREFIXES, shorten
 from graph.query_check import READ_ONLY, QueryRefusedError, check_query, undeclared_prefix
 from graph.remote import RemoteQueryError, StoreUnavailableError
@@ -292,40 +296,129 @@ def stats(
         typer.echo(result.to_text())
 
 
-class DumpFormat(StrEnum):
-    """Formats of ``export``: datasets keep their named graphs."""
+def _named(evidence: Store, option: str, key: str, kinds: tuple[str, ...]) -> str:
+    """The IRI of the one node of ``kinds`` that ``key`` names; else a one-line error, exit 2."""
+    found = find_nodes(evidence, key, kinds)
+    if len(found) > 1:
+        _fail(f"error: {option}: {AmbiguousKeyError(key, found)}", 2)
+    if not found:
+        closest = closest_names(evidence, key, kinds)
+        hint = f"; closest: {', '.join(closest)}" if closest else ""
+        _fail(f"error: {option}: no {option.removeprefix('--')} is named {key!r}{hint}", 2)
+    return found[0]
 
-    trig = "trig"
-    nquads = "nquads"
+
+def _export_data(evidence: Store, output_format: ExportFormat, drug: str | None, source: str | None) -> bytes:
+    """The bytes ``export`` writes, or a one-line error (exit 2) for options that do not fit."""
+    if output_format in DATASETS and (drug or source):
+        _fail(
+            f"error: --format {output_format} writes every named graph; --drug and --source do not apply", 2
+        )
+    if output_format in SHEETS and not drug:
+        _fail(f"error: --format {output_format} writes a drug's teaching sheet: give --drug", 2)
+    drug_iri = _named(evidence, "--drug", drug, NAMED_FILTERS["drug"]) if drug else None
+    source_iri = _named(evidence, "--source", source, NAMED_FILTERS["source"]) if source else None
+    return export_bytes(evidence, output_format, drug_iri, source_iri)
 
 
 @app.command()
 def export(
     store: StoreOption = None,
-    output_format: Annotated[DumpFormat, typer.Option("--format", help="Dataset format.")] = DumpFormat.trig,
+    output_format: Annotated[
+        ExportFormat, typer.Option("--format", help="What to write (see above).")
+    ] = ExportFormat.trig,
+    drug: Annotated[
+        str | None,
+        typer.Option("--drug", help="A drug: label, synonym, identifier or IRI.", show_default=False),
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help="A source document: title or IRI.", show_default=False)
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")
     ] = None,
 ) -> None:
-    """Dump the whole store, every named graph, as TriG or N-Quads: a backup.
+    """Write the store, its claims or a drug's teaching sheet in another format.
 
-    ``load BACKUP --store NEW --replace`` restores it.
+    trig, nquads, jsonld: every named graph (a backup: ``load BACKUP --store NEW --replace``
+    restores trig and nquads). csv: one row per claim, of --drug and --source if given. markdown,
+    html, pdf: the teaching sheet of --drug (one A4 page), of --source alone if given. fhir: a
+    FHIR R5 collection Bundle, of --drug and --source if given. A file is written whole or not
+    at all.
     """
-    rdf_format = ox.RdfFormat.TRIG if output_format is DumpFormat.trig else ox.RdfFormat.N_QUADS
-    data = _open(store).dump(rdf_format)
+    data = _export_data(_open(store), output_format, drug, source)
     if output is None:
-        sys.stdout.write(data.decode("utf-8"))
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     if output.is_dir():
         _fail(f"error: {output}: is a directory; give the path of the file to write", 2)
     partial = output.with_name(output.name + ".partial")
     try:
         partial.write_bytes(data)
-        partial.replace(output)  # a backup is complete or absent, never half-written
+        partial.replace(output)  # a file is complete or absent, never half-written
     except OSError as error:
         partial.unlink(missing_ok=True)
         _fail(f"error: {output}: cannot write the file: {error.strerror or error}", 2)
     typer.echo(f"wrote {output}", err=True)
+
+
+class GapFormat(StrEnum):
+    """How ``gaps`` prints its report."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def gaps(
+    store: StoreOption = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Only this source document: title or IRI.", show_default=False),
+    ] = None,
+    output: Annotated[GapFormat, typer.Option("--format", help="Report format.")] = GapFormat.text,
+    fail_on: Annotated[
+        str | None,
+        typer.Option(
+            "--fail-on",
+            help=f"Exit 1 if a gap of these kinds (comma-separated) is found: {', '.join(GAP_KINDS)}.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Report what needs a curator's attention, per source and overall.
+
+    Unresolved and incomplete references, claims without references, uncited markers, unused
+    evidence, inferred grades, the curators' crosswalks to GRADE, conflicts between sources and
+    nodes without standard identifiers. Exit 0; with --fail-on, 1 when a gap of a listed kind
+    is found (for CI); 2 on bad input.
+    """
+    failing = _gap_kinds(fail_on) if fail_on is not None else set()
+    evidence = _open(store)
+    source_iri = _named(evidence, "--source", source, NAMED_FILTERS["source"]) if source else None
+    report = gap_report(evidence, source_iri)
+    if output is GapFormat.json:
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    elif output is GapFormat.markdown:
+        typer.echo(gaps_markdown(report), nl=False)
+    else:
+        typer.echo(gaps_text(report), nl=False)
+    found = sorted(kind for kind in failing if report.count(kind))
+    if found:
+        typer.echo(f"gaps of the kinds {', '.join(found)} found (--fail-on)", err=True)
+        raise typer.Exit(1)
+
+
+def _gap_kinds(given: str) -> set[str]:
+    """The kinds named in ``--fail-on`` (any case, - or _); an unknown one is an error, exit 2."""
+    kinds = {part.strip().upper().replace("-", "_") for part in given.split(",") if part.strip()}
+    unknown = sorted(kinds - set(GAP_KINDS))
+    if unknown or not kinds:
+        named = ", ".join(unknown) or "(none)"
+        _fail(f"error: --fail-on: unknown kind(s) {named}; known: {', '.join(GAP_KINDS)}", 2)
+    return kinds
 
 
 @app.command()
