@@ -77,7 +77,7 @@ class UnknownSourceError(EvidenceGraphError):
 
     def __init__(self, key: str, closest: list[str]) -> None:
         hint = f"; closest: {', '.join(closest)}" if closest else ""
-        super().__init__(f"no source is named {key!r}{hint}")
+        super().__init__(f"No source is named {key!r}{hint}")
         self.key = key
         self.closest = closest
 

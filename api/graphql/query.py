@@ -28,6 +28,7 @@ from api.graphql.enums import (
     StudyDesign,
 )
 from api.graphql.errors import BadUserInputError
+from api.graphql.gap_types import GapReport, gap_report
 from api.graphql.ids import from_global_id, to_iri
 from api.graphql.nodes import (
     CLAIM_TYPES,
@@ -510,3 +511,11 @@ class Query:
     @strawberry.field(description="Claim counts grouped by grade, licensing status and kind.")
     def statistics(self, info: Info, drug: str | None = None) -> ClaimCounts:
         return claim_counts(info, drug)
+
+    @strawberry.field(
+        description="What needs a curator's attention, per source and overall (every source, or the one "
+        "named: IRI, ID or title): unresolved and incomplete references, claims without references, "
+        "inferred grades, the curators' crosswalks to GRADE, conflicts, nodes without identifiers."
+    )
+    def gaps(self, info: Info, source: str | None = None) -> GapReport:
+        return gap_report(info, source)
