@@ -236,7 +236,7 @@ COMMON: tuple[ClaimProperty, ...] = (
     _p("evidence", "evidence", "links", "EvidenceItem", min_count=1, max_count=None, input=None),
     _p("references", "citesAsEvidence", "links", "Reference", max_count=None, input=None),
     ClaimProperty("source", str(PROV) + "wasDerivedFrom", "link", "SourceDocument", min_count=1),
-    _p("section", "section", "text", min_count=1),
+    _p("section", "section", "text"),
     _p("negated", "negated", "flag"),
     _p("grade", "evidenceGrade", "link", "Grade", input="evidence_grade", vocabulary=True),
     _p("recommendation_strength", "recommendationStrength", "link", "Grade", vocabulary=True),
