@@ -27,7 +27,7 @@ test: install ## Run every test (unit, doctest, CLI, HTTP)
 test-virtuoso: install ## The backend tests against a private Virtuoso 7 (installs Debian's virtuoso-opensource if missing)
 	@command -v virtuoso-t >/dev/null || { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y virtuoso-opensource; }
-	$(PY) -m pytest -k virtuoso -p no:cacheprovider tests
+	EVIDENCE_GRAPH_TEST_VIRTUOSO=1 $(PY) -m pytest -k virtuoso -p no:cacheprovider tests
 
 test-browser: install ## The tests in headless Chromium (installs Debian's chromium and chromium-driver if missing)
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \

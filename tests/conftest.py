@@ -2,11 +2,13 @@
 
 ``bundled_store``, ``fresh_store`` and ``client`` are parametrized over the backends: embedded
 Oxigraph (in memory), a real Oxigraph SPARQL server (``oxigraph serve`` from the PyPI package,
-started here on a free loopback port) and, where Debian's ``virtuoso-opensource`` is installed, a
-real Virtuoso 7 server configured as docs/deployment.md says. Tests written against them run on
+started here on a free loopback port) and, with ``make test-virtuoso`` (which installs Debian's
+``virtuoso-opensource`` where it is missing), a real Virtuoso 7 server configured as
+docs/deployment.md says. Tests written against them run on
 each, with the same expected results.
 """
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,11 +25,21 @@ from graph.store import EvidenceStore, Store
 from testing import virtuoso
 from testing.oxigraph_server import OxigraphServer
 
+#: The whole suite on Virtuoso takes minutes: ``make test-virtuoso`` asks for it, ``make test``
+#: runs tests/test_virtuoso.py's recipe tests on it where it is installed.
+ON_VIRTUOSO = os.environ.get("EVIDENCE_GRAPH_TEST_VIRTUOSO") == "1"
+
 BACKENDS = [
     "embedded",
     "remote",
     pytest.param(
-        "virtuoso", marks=pytest.mark.skipif(not virtuoso.installed(), reason=virtuoso.NOT_INSTALLED)
+        "virtuoso",
+        marks=pytest.mark.skipif(
+            not (virtuoso.installed() and ON_VIRTUOSO),
+            reason=virtuoso.NOT_INSTALLED
+            if not virtuoso.installed()
+            else "the suite runs on Virtuoso with make test-virtuoso (EVIDENCE_GRAPH_TEST_VIRTUOSO=1)",
+        ),
     ),
 ]
 
