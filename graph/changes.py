@@ -88,15 +88,18 @@ def _duplicate_partners(store: Store, change: ChangeSet, touched: set[str]) -> s
     target, so those are looked up from each touched claim's state after the change.
     """
     before = describe(store, sorted(touched))
+    written: dict[str, tuple[list[ox.Quad], list[ox.Quad]]] = {}  # subject -> its deletes, inserts
+    for at, quads in enumerate((change.deletes, change.inserts)):
+        for quad in quads:
+            written.setdefault(quad.subject.value, ([], []))[at].append(quad)  # type: ignore[union-attr]
     found: set[str] = set()
     for iri in touched:
         state = {p: set(values) for p, values in before[iri].properties.items()} if iri in before else {}
-        for quad in change.deletes:
-            if quad.subject.value == iri:  # type: ignore[union-attr]
-                state.get(quad.predicate.value, set()).discard(quad.object)
-        for quad in change.inserts:
-            if quad.subject.value == iri:  # type: ignore[union-attr]
-                state.setdefault(quad.predicate.value, set()).add(quad.object)
+        deletes, inserts = written.get(iri, ([], []))
+        for quad in deletes:
+            state.get(quad.predicate.value, set()).discard(quad.object)
+        for quad in inserts:
+            state.setdefault(quad.predicate.value, set()).add(quad.object)
         keys = {p: state.get(p, set()) for p in _KEY_PREDICATES}
         targets = [(p, v) for p in _TARGET_PREDICATES for v in state.get(p, set())]
         if not (all(keys.values()) and targets):
