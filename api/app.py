@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.middleware.cors import CORSMiddleware
 
-from api import fhir, health, sparql
+from api import fhir, health, linked_data, sparql
 from api.backend import open_configured_store
 from api.body_limit import BodyLimit
 from api.cache import ResponseCache
@@ -27,6 +27,8 @@ from api.graphql.router import graphiql_files, graphql_route
 from api.graphql.schema import EvidenceSchema
 from api.graphql.schema import schema as default_schema
 from api.graphql.sdl import possible_types
+from api.pages import routes as pages
+from api.pages.render import page_files
 from api.sandbox import Sandbox
 from api.security import SecurityHeaders, cors_options
 from api.settings import Settings, get_settings
@@ -96,6 +98,9 @@ def create_app(
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(fhir.router)
+    app.include_router(linked_data.router)
+    app.include_router(pages.router)
+    app.router.routes.append(page_files())
     types = possible_types(served._schema)
 
     @app.get("/graphql/possible-types", tags=["graphql"])

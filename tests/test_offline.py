@@ -25,7 +25,7 @@ from api.settings import Settings
 from graph.store import EvidenceStore
 
 #: Pages the server must have; the test also finds any other GET route that answers HTML.
-PAGES = {"/graphql", "/docs", "/redoc", "/docs/oauth2-redirect"}
+PAGES = {"/graphql", "/docs", "/redoc", "/docs/oauth2-redirect", "/", "/search", "/ontology", "/shapes"}
 #: What an inline script or style would hold if it named a URL of another host.
 URL_MARKERS = ("http://", "https://", '"//', "'//", "`//", "(//")
 #: Content types a browser takes for each kind of reference.
@@ -61,6 +61,8 @@ class PageReferences(HTMLParser):
         integrity = values.get("integrity")
         if tag == "script" and "src" in values:
             self.references.append(Reference(values["src"], "script", integrity))
+        elif tag == "script" and values.get("type") == "application/ld+json":
+            self._open = "data"  # a data block: nothing in it runs or is fetched
         elif tag == "script":
             self._open = "importmap" if values.get("type") == "importmap" else "inline"
             getattr(self, "import_maps" if self._open == "importmap" else "inline").append("")
