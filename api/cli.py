@@ -11,6 +11,7 @@ import io
 import json
 import socket
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -24,12 +25,15 @@ from api.backend import open_configured_store
 from api.exports import DATASETS, SHEETS, ExportFormat, export_bytes
 from api.settings import Settings, get_settings
 from graph import __version__
+from graph.datasets import ImportResult
+from graph.drugcentral import import_drugcentral
 from graph.errors import AmbiguousKeyError, SourceError, SourceExistsError, ValidationFailedError
 from graph.gap_formats import gaps_markdown, gaps_text
 from graph.gaps import GAP_KINDS, gap_report
 from graph.load import load_sources, read_sources, validate_sources
 from graph.lookup import NAMED_FILTERS, closest_names, find_nodes
 from graph.namespaces import PREFIXES, shorten
+from graph.pharmacotherapydb import import_pharmacotherapydb
 from graph.query_check import READ_ONLY, QueryRefusedError, check_query, undeclared_prefix
 from graph.remote import RemoteQueryError, StoreUnavailableError
 from graph.stats import store_stats
@@ -192,6 +196,66 @@ def load(
     typer.echo(f"{result.report.warning_count} warning(s); store now holds {len(evidence)} quads")
     if target is None and not settings.sparql_endpoint:
         typer.echo("note: no --store given; the load went to an in-memory store and was not kept")
+
+
+import_app = typer.Typer(
+    help="Import a public dataset into its own named graph: validated with what the store holds, "
+    "written whole or not at all.",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+DatasetFolder = Annotated[Path, typer.Argument(help="The dataset's folder.", show_default=False)]
+ReplaceDataset = Annotated[
+    bool, typer.Option("--replace", help="Replace the dataset's named graph if it is already loaded.")
+]
+
+
+@import_app.command("pharmacotherapydb")
+def import_pharmacotherapydb_command(
+    path: DatasetFolder, store: StoreOption = None, replace: ReplaceDataset = False
+) -> None:
+    """Import PharmacotherapyDB 1.0 (indications.tsv of github.com/dhimmel/indications).
+
+    Each row becomes an indication (NOT rows negated) whose evidence is the row. Exit 1 on SHACL
+    violations or a dataset already loaded without --replace, 2 on a missing file or a bad row.
+    """
+    _import(import_pharmacotherapydb, path, store, replace=replace)
+
+
+@import_app.command("drugcentral")
+def import_drugcentral_command(
+    path: DatasetFolder, store: StoreOption = None, replace: ReplaceDataset = False
+) -> None:
+    """Import DrugCentral 2016 (drug_indication.tsv and identifiers.tsv of github.com/olegursu/drugtarget).
+
+    Each row becomes the evidence of an indication (rows about one drug and condition: one claim).
+    Exit codes as for pharmacotherapydb.
+    """
+    _import(import_drugcentral, path, store, replace=replace)
+
+
+def _import(importer: Callable[..., ImportResult], path: Path, store: Path | None, *, replace: bool) -> None:
+    settings = _settings()
+    target = store if store is not None else settings.store
+    try:
+        evidence = _open(store)
+        result = importer(evidence, path, replace=replace)
+    except SourceError as error:
+        _fail(f"error: {error}", 2)
+    except ValidationFailedError as error:
+        shown = error.report.violations[:10]
+        more = (
+            f"\n({error.report.violation_count - len(shown)} more)"
+            if error.report.violation_count > 10
+            else ""
+        )
+        _fail(f"error: nothing was written. {error.report.to_text(shown)}{more}", 1)
+    except SourceExistsError as error:
+        _fail(f"error: {error}", 1)
+    typer.echo(result.to_text())
+    typer.echo(f"store now holds {len(evidence)} quads")
+    if target is None and not settings.sparql_endpoint:
+        typer.echo("note: no --store given; the import went to an in-memory store and was not kept")
 
 
 @app.command()
