@@ -303,6 +303,22 @@ def test_a_violation_refuses_the_whole_import(tmp_path: Path) -> None:
     assert result.stderr.startswith("error: nothing was written. Does not conform: 1 violation(s)")
 
 
+def test_both_samples_import_on_each_backend(fresh_store: Store) -> None:
+    """The same import on the embedded store and a SPARQL server; a re-import writes nothing."""
+    first = import_pharmacotherapydb(fresh_store, PHARMACOTHERAPYDB)
+    second = import_drugcentral(fresh_store, DRUGCENTRAL)
+    assert (first.claims, second.claims, len(second.skipped)) == (20, 17, 0)
+    sources = values(
+        fresh_store, f"SELECT ?s WHERE {{ ?c ev:drug <{AZATHIOPRINE}> ; prov:wasDerivedFrom ?s }}"
+    )
+    assert sources.count("https://w3id.org/evidence-graph/id/source/pharmacotherapydb") == 6
+    assert sources.count("https://w3id.org/evidence-graph/id/source/drugcentral") == 2
+    before = len(fresh_store)
+    again = import_drugcentral(fresh_store, DRUGCENTRAL, replace=True)
+    assert again.replaced
+    assert len(fresh_store) == before
+
+
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"the full datasets are not here ({SHARED_DATA})")
 def test_the_full_datasets_import() -> None:
     """Every row of both datasets imported or reported; where they agree, and where they disagree."""
