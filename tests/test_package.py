@@ -94,9 +94,10 @@ def test_serve_from_the_wheel_answers_the_grade_a_query(installed: Path, tmp_pat
             assert time.monotonic() < deadline, "the server did not start within 60 s"
             time.sleep(0.2)
         answer = httpx.post(f"{url}/graphql", json={"query": GRADE_A}, timeout=30).json()
-        # the browser pages' files are package data: GraphiQL's own, and those of /docs
+        # the browser pages' files are package data: GraphiQL's own, those of /docs, and the pages'
+        # templates and stylesheet
         loaded = {}
-        for page in ("/graphql", "/docs"):
+        for page in ("/graphql", "/docs", "/", "/id/drug/azathioprine"):
             html = httpx.get(f"{url}{page}", headers={"Accept": "text/html"}, timeout=30).text
             for ref in page_references(html).urls():
                 asset = urljoin(f"{url}{page}", ref.url)
@@ -108,4 +109,6 @@ def test_serve_from_the_wheel_answers_the_grade_a_query(installed: Path, tmp_pat
     assert answer["data"]["indications"]["totalCount"] == 3
     assert f"{url}/static/graphiql/graphiql.min.js" in loaded, loaded
     assert f"{url}/static/docs/swagger-ui-bundle.js" in loaded, loaded
+    assert f"{url}/static/pages/pages.css" in loaded, loaded
+    assert f"{url}/id/drug/azathioprine.ttl" in loaded, loaded
     assert set(loaded.values()) == {200}, loaded

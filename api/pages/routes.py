@@ -34,9 +34,6 @@ _DRUGS = """SELECT ?drug (COUNT(DISTINCT ?claim) AS ?claims) (MIN(STR(?name)) AS
   OPTIONAL { ?drug rdfs:label ?name }
 } GROUP BY ?drug"""
 
-#: Pages of other parts of the project, linked from the home page where they are installed.
-_OPTIONAL_PAGES = (("teaching", "Teaching sheets"), ("gaps", "Gap report"))
-
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Where the list starts.")]
 
 
@@ -74,18 +71,11 @@ def _home(store: Store, iris: Iris, sources_from: int, drugs_from: int) -> dict[
     }
 
 
-def _installed(request: Request) -> list[Link]:
-    """The other pages of the project this server has routes for (teaching sheets, the gap report)."""
-    paths = {getattr(route, "path", "") for route in request.app.routes}
-    root = str(request.scope.get("root_path", "")).rstrip("/")
-    return [Link(f"{root}/{path}", label) for path, label in _OPTIONAL_PAGES if f"/{path}" in paths]
-
-
 @router.get("/", response_class=HTMLResponse, summary="The home page")
 async def home(request: Request, sources: Offset = 0, drugs: Offset = 0) -> HTMLResponse:
     """Sources, drugs and grading schemes, and how to query the graph."""
     data = await run_in_threadpool(_home, request.app.state.store, iris_of(request), sources, drugs)
-    return render(request, "home.html", others=_installed(request), parts=data)
+    return render(request, "home.html", parts=data)
 
 
 def _search(store: Store, iris: Iris, query: str, offset: int) -> dict[str, object]:

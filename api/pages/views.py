@@ -84,6 +84,7 @@ def _builder(types: frozenset[str]) -> Builder:
 
 def _drug(reading: Reading, page: NodePage) -> None:
     page.facts = facts(reading.entity, reading.names, reading.iris)
+    page.parts["sheet"] = f"evidence-graph export --format pdf --drug {page.iri} -o sheet.pdf"
     naming = [EV_IRI["interactant"], EV_IRI["coMedication"], EV_IRI["relatedDrug"], EV_IRI["comparator"]]
     keys = claims_linking(reading.store, page.iri, [EV_IRI["drug"], *naming])
     lists = by_kind([k for k in keys if k.via == EV_IRI["drug"]], with_drug=False)
