@@ -265,8 +265,11 @@ def _commit(store: Store, graph: ox.NamedNode, quads: list[ox.Quad], *, existing
 def _held_elsewhere(store: Store, graph: ox.NamedNode, quads: list[ox.Quad]) -> set[ox.Triple]:
     """The triples of ``quads`` that a graph other than ``graph`` holds too (they stay in the union)."""
     held: set[ox.Triple] = set()
-    for start in range(0, len(quads), _BATCH):
-        rows = " ".join(f"({q.subject} {q.predicate} {q.object})" for q in quads[start : start + _BATCH])
+    named = [
+        q for q in quads if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    ]
+    for start in range(0, len(named), _BATCH):  # a blank node is its graph's own: held nowhere else
+        rows = " ".join(f"({q.subject} {q.predicate} {q.object})" for q in named[start : start + _BATCH])
         found = store.query(
             f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} "
             f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != {graph}) }}"
