@@ -35,7 +35,7 @@ from graph.lookup import NAMED_FILTERS, closest_names, find_nodes
 from graph.namespaces import PREFIXES, shorten
 from graph.pharmacotherapydb import import_pharmacotherapydb
 from graph.query_check import READ_ONLY, QueryRefusedError, check_query, undeclared_prefix
-from graph.remote import RemoteQueryError, StoreUnavailableError
+from graph.remote import RemoteQueryError, RemoteStore, StoreUnavailableError
 from graph.stats import store_stats
 from graph.store import Store
 from graph.validation import use_validator
@@ -285,7 +285,9 @@ def query(
     assert sparql is not None
     evidence = _open(store)
     try:
-        result = evidence.query(sparql)
+        # a SPARQL server's union may hold other graphs than the store's (Virtuoso's own, say)
+        own = evidence.own_dataset() if isinstance(evidence, RemoteStore) else None
+        result = evidence.query(sparql, default_graph=own, named_graphs=own)
     except (SyntaxError, RemoteQueryError) as error:
         _fail(f"error: {'' if file is None else f'{file}: '}{_query_problem(sparql, error)}", 2)
     if isinstance(result, ox.QueryBoolean):

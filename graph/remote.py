@@ -21,6 +21,7 @@ import json
 import re
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -268,6 +269,8 @@ class RemoteStore(SelectAndAsk):
             auth=auth,
             headers=headers,
         )
+        # the pooled connections close with the store, or when it is collected unclosed
+        self._closer = weakref.finalize(self, self._client.close)
         self._prologue = _prologue()
         #: SPARQL round trips made through this store (read by tests and benchmarks).
         self.query_count = 0
@@ -517,4 +520,4 @@ class RemoteStore(SelectAndAsk):
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._client.close()
+        self._closer()

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from graph.claims import link_named, named
 from graph.namespaces import graph_iri, shorten
-from graph.store import Store, text
+from graph.store import Store, rows_of, text
 from graph.validation import validate_quads
 
 _PER_CLASS = """
@@ -131,9 +131,10 @@ def _int(term: object) -> int:
 def store_stats(store: Store) -> StoreStats:
     """Count what the store holds and validate it once for the number of warnings."""
     ontology = ox.Literal(graph_iri("ontology/"))
-    per_class = {
-        shorten(text(r["class"])): _int(r["n"]) for r in store.select(_PER_CLASS, {"ontology": ontology})
-    }
+    # the store's own graphs (a SPARQL server may hold others: Virtuoso's, say)
+    result = store.query(_PER_CLASS, {"ontology": ontology}, named_graphs=store.graphs())
+    assert isinstance(result, ox.QuerySolutions)
+    per_class = {shorten(text(r["class"])): _int(r["n"]) for r in rows_of(result)}
     claims = claim_counts(store)
     report = validate_quads(store.quads())
     return StoreStats(

@@ -12,13 +12,16 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api import cli
 from api.app import create_app
 from api.backend import open_configured_store
 from api.settings import Settings
 from graph.claims import search
 from graph.load import bundled_files, load_sources, read_sources
 from graph.remote import RemoteQueryError, RemoteStore, StoreAuthenticationError, StoreTimeoutError
+from graph.stats import store_stats
 from graph.store import EvidenceStore
 from testing import virtuoso
 from tests.conftest import virtuoso_store
@@ -78,6 +81,22 @@ def test_the_recipe_serves_the_bundled_content_beside_virtuosos_own_graphs(
         (r["s"], r["p"], r["o"]) for r in by_sparql
     }  # the graph store names each blank node as the query answers do
     assert everything.has_graph(VIRTRDF)  # loading replaced none of Virtuoso's graphs
+    # the counts and a query that names no graph see the store's graphs, as on the embedded store
+    embedded = EvidenceStore()
+    embedded.add_quads(bundled.quads())
+    assert store_stats(store).per_class == store_stats(embedded).per_class
+    classes = "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"
+    environment = {
+        "EVIDENCE_GRAPH_SPARQL_ENDPOINT": empty.query_endpoint,
+        "EVIDENCE_GRAPH_SPARQL_UPDATE_ENDPOINT": empty.update_endpoint,
+        "EVIDENCE_GRAPH_SPARQL_USER": "dba",
+        "EVIDENCE_GRAPH_SPARQL_PASSWORD": empty.password,
+        "EVIDENCE_GRAPH_SPARQL_AUTH": "digest",
+        "EVIDENCE_GRAPH_STORE_TIMEOUT": "30",
+    }
+    answered = CliRunner().invoke(cli.app, ["query", classes, "--format", "csv"], env=environment)
+    assert answered.exit_code == 0, answered.output
+    assert answered.output.splitlines()[1] == str(embedded.select(classes)[0]["n"].value)  # type: ignore[union-attr]
     everything.close()
     store.close()
 
