@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-virtuoso test-browser fuzz lint format schema validate stats bench bench-stress bench-quick audit-graphql-http clean
+.PHONY: help install run test test-virtuoso test-browser fuzz lint format schema validate stats bench bench-stress bench-quick bench-pages audit-graphql-http clean
 
 help: ## List the targets, one line each
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -57,12 +57,16 @@ validate: install ## Validate the bundled ontology and content against the shape
 stats: install ## Instances per class; live claims per kind, grade and licensing status of the bundled content
 	$(VENV)/bin/evidence-graph stats
 
-bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M), then bench-stress -> bench/results/
+bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M), pages (bundled, 1M), then bench-stress -> bench/results/
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.pages --tiers 1M $(PAGES_ARGS)
 	$(PY) -m bench.stress $(STRESS_ARGS)
 
 bench-stress: install ## Load proof: 60 s at 50 clients with writes, then heavy queries beside /health -> bench/results/
 	$(PY) -m bench.stress $(STRESS_ARGS)
+
+bench-pages: install ## Pages for people over HTTP (drug, claim, source, search...) on the bundled content -> bench/results/
+	$(PY) -m bench.pages $(PAGES_ARGS)
 
 bench-quick: install ## Quick benchmark: bundled + 10k, short runs, under 2 minutes -> bench/results/
 	$(PY) -m bench.run --quick
