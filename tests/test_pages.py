@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from itertools import pairwise
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -18,9 +19,11 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from api.graphql.paging import DEFAULT_PAGE, MAX_PAGE
 from api.settings import Settings
+from graph.load import load_sources
 from graph.namespaces import BASE, EV, PREFIXES
 from graph.store import EvidenceStore, Store
 from tests.test_offline import is_external, page_references
+from tests.test_propositions import TWO_DATASETS
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 #: A page of every kind.
@@ -426,3 +429,47 @@ def test_the_public_base_decides_which_iris_are_served_and_linked_here() -> None
         assert links["x"] == "https://example.org/kb/id/drug/x"
     with pytest.raises(ValueError, match="ending in '/'"):
         Settings(public_base="https://example.org/kb")
+
+
+# --- several sources ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_datasets(fresh_store: Store, tmp_path: Path) -> Iterator[TestClient]:
+    """The bundled article and two small datasets that agree and disagree with it (tests.test_propositions)."""
+    path = tmp_path / "two-datasets.ttl"
+    path.write_text(TWO_DATASETS, encoding="utf-8")
+    assert load_sources(fresh_store, [path]).report.conforms
+    with TestClient(create_app(store=fresh_store, settings=Settings())) as client:
+        yield client
+
+
+def test_a_claim_page_shows_the_other_sources_and_where_they_disagree(two_datasets: TestClient) -> None:
+    root = page(two_datasets, "/id/claim/azathioprine-behcets-disease-indication")
+    others = table_with_caption(root, "Other claims of the same proposition")
+    assert column(others, "Claim") == ["azathioprine is not for Behcet's disease (A) Stated not to hold"]
+    assert column(others, "Source") == ["Dataset A"]
+    disagreements = table_with_caption(root, "Where other sources disagree")
+    assert column(disagreements, "Disagreement") == ["negation"]
+    assert column(disagreements, "Its source") == ["Dataset A"]
+
+
+def test_a_dataset_claim_shows_its_records_and_its_source_its_version_and_licence(
+    two_datasets: TestClient,
+) -> None:
+    root = page(two_datasets, "/id/claim/a-lupus")
+    assert "Dataset record a-3" in root.text
+    assert "licence: UK" in root.text
+    source = page(two_datasets, "/id/source/dataset-a")
+    facts = {
+        dt.text: [dd.text for dd in div.iter("dd")] for div in source.iter("div") for dt in div.iter("dt")
+    }
+    assert facts["Version"] == ["1"]
+    assert facts["Licence"] == ["https://creativecommons.org/publicdomain/zero/1.0/"]
+    assert facts["Source type"] == ["dataset"]
+    drug = page(two_datasets, "/id/drug/azathioprine")
+    absences = [
+        row.text for table in drug.iter("table") for row in table.iter("tr") if "not for Behcet" in row.text
+    ]
+    assert len(absences) == 1
+    assert "Stated not to hold" in absences[0]
