@@ -129,7 +129,10 @@ def _missing(request: Request, iri: str, iris: Iris, headers: dict[str, str]) ->
 
 
 @router.get(
-    "/id/{path:path}", summary="A node: its page or its RDF", response_class=Response, responses=_RESPONSES
+    "/id/{path:path}",
+    summary="A node: its page or its RDF",
+    response_class=Response,
+    responses=_RESPONSES,
 )
 def node_route(
     path: str,
@@ -143,7 +146,10 @@ def node_route(
 
 
 @router.get(
-    "/grade/{path:path}", summary="A grading scheme or grade", response_class=Response, responses=_RESPONSES
+    "/grade/{path:path}",
+    summary="A grading scheme or grade",
+    response_class=Response,
+    responses=_RESPONSES,
 )
 def grade_route(
     path: str,
@@ -188,7 +194,10 @@ def _suffixed(suffix: str) -> str | None:
 
 
 @router.get(
-    "/ontology", summary="The ontology: its page or its RDF", response_class=Response, responses=_RESPONSES
+    "/ontology",
+    summary="The ontology: its page or its RDF",
+    response_class=Response,
+    responses=_RESPONSES,
 )
 def ontology_route(request: Request, accept: AcceptHeader = None) -> Response:
     """The vocabulary and the grading schemes (ontology/), as a page or in an RDF format."""
@@ -224,3 +233,13 @@ def ontology_format_route(suffix: str, request: Request) -> Response:
 def shapes_format_route(suffix: str, request: Request) -> Response:
     """``/shapes.ttl``, ``/shapes.jsonld``, ...: one format, without negotiation."""
     return _one_format(request, "shapes", suffix)
+
+
+# HEAD answers what GET would, without the body (link checkers and crawlers ask it first).
+for _path, _endpoint in (
+    ("/id/{path:path}", node_route),
+    ("/grade/{path:path}", grade_route),
+    ("/ontology", ontology_route),
+    ("/shapes", shapes_route),
+):
+    router.add_api_route(_path, _endpoint, methods=["HEAD"], include_in_schema=False, response_class=Response)

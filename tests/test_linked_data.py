@@ -269,3 +269,14 @@ def test_rdf_xml_refuses_a_predicate_it_cannot_write() -> None:
         refused = client.get("/id/drug/x", headers={"Accept": "application/rdf+xml"})
         assert refused.status_code == 406
         assert "http://example.org/1" in refused.text
+
+
+def test_head_answers_as_get_does(client: TestClient) -> None:
+    for path in ("/id/drug/azathioprine", "/grade/dr-oracle-A", "/ontology", "/shapes"):
+        for media_type in ("text/html", "text/turtle"):
+            head = client.head(path, headers={"Accept": media_type})
+            get = client.get(path, headers={"Accept": media_type})
+            assert head.status_code == get.status_code == 200
+            assert head.headers["content-type"] == get.headers["content-type"]
+            assert head.content == b""
+    assert client.head("/id/drug/no-such-drug").status_code == 404

@@ -473,3 +473,12 @@ def test_a_dataset_claim_shows_its_records_and_its_source_its_version_and_licenc
     ]
     assert len(absences) == 1
     assert "Stated not to hold" in absences[0]
+
+
+def test_pages_may_run_no_script(client: TestClient) -> None:
+    for path in ("/", "/search?q=tpmt", "/id/drug/azathioprine", "/ontology", "/id/drug/no-such-drug"):
+        policy = client.get(path, headers={"Accept": "text/html"}).headers["content-security-policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'none'"
+        assert "script-src" not in directives
+        assert directives["style-src"] == "'self'"

@@ -25,6 +25,12 @@ TEMPLATES_DIR = API_DIR / "templates" / "pages"
 STATIC_DIR = API_DIR / "static" / "pages"
 #: Where the pages' stylesheet is served.
 STATIC_URL = "/static/pages"
+#: The pages run no script and load nothing but their stylesheet: a policy that allows no more
+#: (stricter than api.security's for GraphiQL and the docs, which run scripts).
+POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -67,7 +73,9 @@ def render(
     html = _environment.get_template(template).render(
         root=root, stylesheet=f"{root}{STATIC_URL}/pages.css", **context
     )
-    return HTMLResponse(html, status_code=status, headers=headers)
+    return HTMLResponse(
+        html, status_code=status, headers={"Content-Security-Policy": POLICY, **(headers or {})}
+    )
 
 
 def page_files() -> Mount:
