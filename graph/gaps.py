@@ -285,7 +285,9 @@ def _claim_gaps(store: Store) -> list[Gap]:
         f"""SELECT ?claim ?label ?source ?inferred ?cited ?grade ?printed ?note WHERE {{
           VALUES ?kind {{ {_KINDS} }} ?claim a ?kind . {_LIVE}
           OPTIONAL {{ ?claim ev:gradeInferred ?inferred }}
-          BIND(EXISTS {{ ?claim ev:citesAsEvidence ?any }} AS ?cited)
+          # a claim read from dataset records has its provenance in them, as the shapes say
+          BIND(EXISTS {{ ?claim ev:citesAsEvidence ?any }} || EXISTS {{ ?claim ev:evidence/ev:recordId ?id }}
+               AS ?cited)
           FILTER(COALESCE(?inferred, false) = true || !?cited)
           OPTIONAL {{ ?claim rdfs:label ?label }}
           OPTIONAL {{ ?claim prov:wasDerivedFrom ?source }}

@@ -378,6 +378,10 @@ def test_a_bad_node_is_refused_with_the_shape_message(
             ),
             "Grade inferred by the curator, not printed in the source",
         ),
+        (
+            ("ev:citesAsEvidence ref:dr-oracle-azathioprine-1 ; ev:figure", "ev:figure"),
+            "Claim without a reference: no ev:citesAsEvidence",
+        ),
     ],
 )
 def test_curation_gaps_pass_as_warnings(
@@ -430,6 +434,8 @@ def test_a_claim_from_a_dataset_conforms(fresh_store: Store, tmp_path: Path) -> 
     path.write_text(PREFIXES + "@prefix bibo: <http://purl.org/ontology/bibo/> .\n" + text)
     result = load_sources(fresh_store, [path])
     assert result.report.conforms, [v.message for v in result.report.violations]
+    unreferenced = [w for w in result.report.warnings if w.message.startswith("Claim without a reference")]
+    assert unreferenced == []  # its provenance is the record
 
 
 def test_two_sources_may_give_a_name_in_different_case(fresh_store: Store, tmp_path: Path) -> None:
