@@ -197,7 +197,6 @@ def _grade_row(reading: Reading, grade: Entity) -> dict[str, Any]:
 
 def _grade(reading: Reading, page: NodePage) -> None:
     _listing(EV_IRI["evidenceGrade"], EV_IRI["recommendationStrength"])(reading, page)
-    page.parts["caveats"] = reading.entity.strings(SKOS + "editorialNote")
 
 
 def _other(reading: Reading, page: NodePage) -> None:
