@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from api.pages.documents import ontology_schemes, ontology_terms, shape_terms
 from api.pages.iris import Iris
-from api.pages.render import iris_of, render
+from api.pages.render import iris_of, render, unavailable
 from api.pages.sections import Paging
 from api.pages.views import node_page
 from api.sparql import negotiate
@@ -34,6 +34,8 @@ from graph.linked_data import (
     shapes_document,
 )
 from graph.namespaces import BASE
+from graph.remote import StoreUnavailableError
+from graph.store import Store
 
 router = APIRouter(tags=["linked data"])
 
@@ -95,17 +97,26 @@ def _rdf(
 
 
 def _node(request: Request, path: str, accept: str | None, section: str | None, offset: int) -> Response:
-    """The answer for the IRI a path stands for: its page or its description."""
+    """The answer for the IRI a path stands for: its page or its description (503 if the store is down)."""
+    try:
+        return _answer(request, path, accept, section, offset)
+    except StoreUnavailableError as error:
+        return unavailable(error)
+
+
+def _answer(request: Request, path: str, accept: str | None, section: str | None, offset: int) -> Response:
     store = request.app.state.store
     iris = iris_of(request)
     media_type, plain, negotiated = _format(path, accept)
-    triples = description(store, iris.iri(plain)) if not negotiated else []
+    triples = _description(store, iris.iri(plain)) if not negotiated else []
     if not negotiated and not triples:  # an IRI that ends in what looks like a suffix
         media_type, plain, negotiated = negotiate(accept, OFFERED), path, True
     headers = NEGOTIATED if negotiated else {}
     if media_type is None:
         return _not_acceptable()
     iri = iris.iri(plain)
+    if not _is_iri(iri):  # a path no IRI can have (a space, "<", ...) names no node
+        return _missing(request, iri, iris, headers) if media_type == HTML else _unknown(iri, headers)
     if media_type == HTML:
         page = node_page(store, iri, iris, Paging(request.url.path, section, offset))
         if page is None:
@@ -120,8 +131,26 @@ def _node(request: Request, path: str, accept: str | None, section: str | None, 
         )
     triples = triples or description(store, iri)
     if not triples:
-        return PlainTextResponse(f"Nothing is known of <{iri}>.", status_code=404, headers=headers)
+        return _unknown(iri, headers)
     return _rdf(request, triples, media_type, iri, headers)
+
+
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an IRI (as Oxigraph parses one)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _description(store: Store, iri: str) -> list[ox.Triple]:
+    """The node's description; none for a string that is not an IRI."""
+    return description(store, iri) if _is_iri(iri) else []
+
+
+def _unknown(iri: str, headers: dict[str, str]) -> PlainTextResponse:
+    return PlainTextResponse(f"Nothing is known of <{iri}>.", status_code=404, headers=headers)
 
 
 def _missing(request: Request, iri: str, iris: Iris, headers: dict[str, str]) -> Response:

@@ -280,3 +280,17 @@ def test_head_answers_as_get_does(client: TestClient) -> None:
             assert head.headers["content-type"] == get.headers["content-type"]
             assert head.content == b""
     assert client.head("/id/drug/no-such-drug").status_code == 404
+
+
+@pytest.mark.parametrize("media_type", ["text/html", "text/turtle"])
+def test_a_path_no_iri_can_have_is_404(client: TestClient, media_type: str) -> None:
+    for path in (
+        "/id/drug/%20x",
+        "/id/drug/a%3Cb%3E",
+        "/id/%7B%7D",
+        "/id/drug/x%22",
+        "/grade/a%5Cb",
+        "/id/a%20b.ttl",
+    ):
+        answer = client.get(path, headers={"Accept": media_type})
+        assert answer.status_code == 404, (path, answer.text[:300])

@@ -21,7 +21,9 @@ from api.graphql.paging import DEFAULT_PAGE, MAX_PAGE
 from api.settings import Settings
 from graph.load import load_sources
 from graph.namespaces import BASE, EV, PREFIXES
+from graph.remote import RemoteStore
 from graph.store import EvidenceStore, Store
+from testing.oxigraph_server import free_port
 from tests.test_offline import is_external, page_references
 from tests.test_propositions import TWO_DATASETS
 
@@ -482,3 +484,15 @@ def test_pages_may_run_no_script(client: TestClient) -> None:
         assert directives["default-src"] == "'none'"
         assert "script-src" not in directives
         assert directives["style-src"] == "'self'"
+
+
+def test_a_store_that_does_not_answer_is_a_503() -> None:
+    port = free_port()  # nothing listens there
+    down = RemoteStore(f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/update", timeout=0.5)
+    with TestClient(create_app(store=down, settings=Settings())) as client:
+        for path in ("/", "/search?q=tpmt", "/id/drug/azathioprine"):
+            for media_type in ("text/html", "text/turtle"):
+                answer = client.get(path, headers={"Accept": media_type})
+                assert answer.status_code == 503, (path, answer.text[:300])
+                assert answer.headers["retry-after"] == "1"
+    down.close()

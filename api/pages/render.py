@@ -7,11 +7,12 @@ so a typo in a template is an error in the tests, not an empty cell on a page.
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.routing import Mount
@@ -19,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 
 from api.pages.iris import Iris
 from api.settings import Settings
+from graph.remote import UNAVAILABLE, StoreUnavailableError
 
 API_DIR = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = API_DIR / "templates" / "pages"
@@ -31,6 +33,8 @@ POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+
+logger = logging.getLogger(__name__)
 
 _environment = Environment(
     loader=FileSystemLoader(TEMPLATES_DIR),
@@ -76,6 +80,12 @@ def render(
     return HTMLResponse(
         html, status_code=status, headers={"Content-Security-Policy": POLICY, **(headers or {})}
     )
+
+
+def unavailable(error: StoreUnavailableError) -> PlainTextResponse:
+    """The answer when the store does not answer (a SPARQL server down or slow): 503, try again."""
+    logger.warning("a page or a node's RDF: %s", error)
+    return PlainTextResponse(UNAVAILABLE, status_code=503, headers={"Retry-After": "1"})
 
 
 def page_files() -> Mount:

@@ -6,18 +6,19 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.graphql.paging import DEFAULT_PAGE
 from api.pages.claim_rows import Link, name, term_label
 from api.pages.iris import Iris
-from api.pages.render import iris_of, render
+from api.pages.render import iris_of, render, unavailable
 from graph.claims import by_label, grade_schemes, search
 from graph.entity import entities, solutions
 from graph.linked_claims import read_nodes
 from graph.linked_data import names
 from graph.namespaces import EV, PREFIXES
+from graph.remote import StoreUnavailableError
 from graph.store import Store, text
 
 router = APIRouter(tags=["pages"])
@@ -72,9 +73,12 @@ def _home(store: Store, iris: Iris, sources_from: int, drugs_from: int) -> dict[
 
 
 @router.get("/", response_class=HTMLResponse, summary="The home page")
-async def home(request: Request, sources: Offset = 0, drugs: Offset = 0) -> HTMLResponse:
+async def home(request: Request, sources: Offset = 0, drugs: Offset = 0) -> Response:
     """Sources, drugs and grading schemes, and how to query the graph."""
-    data = await run_in_threadpool(_home, request.app.state.store, iris_of(request), sources, drugs)
+    try:
+        data = await run_in_threadpool(_home, request.app.state.store, iris_of(request), sources, drugs)
+    except StoreUnavailableError as error:
+        return unavailable(error)
     return render(request, "home.html", parts=data)
 
 
@@ -106,12 +110,15 @@ async def search_page(
     request: Request,
     q: Annotated[str, Query(description="Words of a name, synonym, identifier or title.")] = "",
     offset: Offset = 0,
-) -> HTMLResponse:
+) -> Response:
     """Nodes whose names contain the words (case and accents ignored), exact matches first."""
     if len(q) > MAX_SEARCH:
         message = f"Searches are at most {MAX_SEARCH} characters."
         return render(request, "search.html", status=400, q="", results=None, message=message)
     results = None
     if q.strip():
-        results = await run_in_threadpool(_search, request.app.state.store, iris_of(request), q, offset)
+        try:
+            results = await run_in_threadpool(_search, request.app.state.store, iris_of(request), q, offset)
+        except StoreUnavailableError as error:
+            return unavailable(error)
     return render(request, "search.html", q=q, results=results, message=None)
