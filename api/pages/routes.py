@@ -13,13 +13,14 @@ from api.graphql.paging import DEFAULT_PAGE
 from api.pages.claim_rows import Link, name, term_label
 from api.pages.iris import Iris
 from api.pages.render import iris_of, render, unavailable
+from graph.browsing import drugs_with_claims
 from graph.claims import by_label, grade_schemes, search
-from graph.entity import entities, solutions
+from graph.entity import entities
 from graph.linked_claims import read_nodes
 from graph.linked_data import names
 from graph.namespaces import EV, PREFIXES
 from graph.remote import StoreUnavailableError
-from graph.store import Store, text
+from graph.store import Store
 
 router = APIRouter(tags=["pages"])
 
@@ -28,12 +29,6 @@ MAX_SEARCH = 200
 #: The furthest a list of the home page or of a search may start.
 MAX_OFFSET = 1_000_000
 RDF_TYPE = PREFIXES["rdf"] + "type"
-
-_DRUGS = """SELECT ?drug (COUNT(DISTINCT ?claim) AS ?claims) (MIN(STR(?name)) AS ?label) WHERE {
-  ?claim ev:drug ?drug . FILTER(isIRI(?drug))
-  FILTER NOT EXISTS { ?claim prov:invalidatedAtTime ?retractedAt }
-  OPTIONAL { ?drug rdfs:label ?name }
-} GROUP BY ?drug"""
 
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Where the list starts.")]
 
@@ -54,15 +49,10 @@ def _home(store: Store, iris: Iris, sources_from: int, drugs_from: int) -> dict[
     schemes = grade_schemes(store)
     found = entities((t.subject, t.predicate, t.object) for t in names(store, [*shown_sources, *schemes]))
     sources = [Link(iris.link(s), name(found.get(s), s)) for s in shown_sources]
-    drug_rows = solutions(store, _DRUGS, ("drug", "claims", "label"))
-    drugs = sorted(
-        (
-            Link(iris.link(text(d)), f"{text(label) if label else name(None, text(d))} ({text(n)} claims)")
-            for d, n, label in drug_rows
-            if d is not None and n is not None
-        ),
-        key=lambda link: link.text.lower(),
-    )
+    drugs = [
+        Link(iris.link(d.iri), f"{d.label or name(None, d.iri)} ({d.claims} claims)")
+        for d in drugs_with_claims(store)
+    ]
     return {
         "sources": _window(sources, len(source_iris), sources_from, "sources"),
         "drugs": _window(drugs[drugs_from : drugs_from + DEFAULT_PAGE], len(drugs), drugs_from, "drugs"),

@@ -21,8 +21,9 @@ from api.pages.claim_rows import EV_IRI, Link, name
 from api.pages.facts import Fact, facts, heading, type_names
 from api.pages.iris import Iris
 from api.pages.sections import ClaimList, Paging, by_kind, claim_sections
+from graph.browsing import narrower, pointing_at
 from graph.claims import CLAIM_KINDS
-from graph.entity import Entity, entities, members, solutions
+from graph.entity import Entity, entities, members
 from graph.linked_claims import claims_linking
 from graph.linked_data import description, names
 from graph.namespaces import BIBO, PREFIXES, PROV
@@ -107,15 +108,10 @@ def _listing(*predicates: str) -> Builder:
 
 def _condition(reading: Reading, page: NodePage) -> None:
     _listing(EV_IRI["condition"], EV_IRI["risk"])(reading, page)
-    rows = solutions(
-        reading.store,
-        f"SELECT ?s WHERE {{ ?s skos:broader {ox.NamedNode(page.iri)} FILTER(isIRI(?s)) }} LIMIT {MAX_PAGE}",
-        ("s",),
-    )
-    narrower = sorted(text(s) for (s,) in rows if s is not None)
-    found = entities((t.subject, t.predicate, t.object) for t in names(reading.store, narrower))
+    below = narrower(reading.store, page.iri, MAX_PAGE)
+    found = entities((t.subject, t.predicate, t.object) for t in names(reading.store, below))
     page.parts["narrower"] = sorted(
-        (Link(reading.iris.link(i), name(found.get(i), i)) for i in narrower),
+        (Link(reading.iris.link(i), name(found.get(i), i)) for i in below),
         key=lambda link: link.text.lower(),
     )
 
@@ -202,13 +198,7 @@ def _grade(reading: Reading, page: NodePage) -> None:
 def _other(reading: Reading, page: NodePage) -> None:
     """Any other node: its facts and, bounded, the nodes that link to it."""
     page.facts = facts(reading.entity, reading.names, reading.iris)
-    rows = solutions(
-        reading.store,
-        f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(page.iri)} FILTER(isIRI(?s)) }} "
-        f"LIMIT {MAX_PAGE + 1}",
-        ("s", "p"),
-    )
-    linking = [(text(s), text(p)) for s, p in rows if s is not None and p is not None]
+    linking = pointing_at(reading.store, page.iri, MAX_PAGE + 1)
     found = entities(
         (t.subject, t.predicate, t.object) for t in names(reading.store, sorted({s for s, _ in linking}))
     )
