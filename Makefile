@@ -57,9 +57,10 @@ validate: install ## Validate the bundled ontology and content against the shape
 stats: install ## Instances per class; live claims per kind, grade and licensing status of the bundled content
 	$(VENV)/bin/evidence-graph stats
 
-bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M), pages (bundled, 1M), then bench-stress -> bench/results/
+bench: install ## Full benchmark: bundled, 10k, 100k, 1M (BENCH_ARGS="--tiers 10k,100k" skips 1M), pages (bundled, 1M), dataset imports, then bench-stress -> bench/results/
 	$(PY) -m bench.run $(BENCH_ARGS)
 	$(PY) -m bench.pages --tiers 1M $(PAGES_ARGS)
+	$(PY) -m bench.imports
 	$(PY) -m bench.stress $(STRESS_ARGS)
 
 bench-stress: install ## Load proof: 60 s at 50 clients with writes, then heavy queries beside /health -> bench/results/
