@@ -20,7 +20,7 @@ from api.pages import claim_page
 from api.pages.claim_rows import EV_IRI, Link, name
 from api.pages.facts import Fact, facts, heading, type_names
 from api.pages.iris import Iris
-from api.pages.sections import ClaimList, Paging, by_kind, claim_sections
+from api.pages.sections import ClaimList, Paging, Section, by_kind, claim_sections
 from graph.browsing import narrower, pointing_at
 from graph.claims import CLAIM_KINDS
 from graph.entity import Entity, entities, members
@@ -46,7 +46,7 @@ class NodePage:
     facts: list[Fact] = field(default_factory=list)
     #: Named parts of the page beyond its facts and claims (a source's references, a scheme's grades, ...).
     parts: dict[str, Any] = field(default_factory=dict)
-    sections: list[Any] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def _builder(types: frozenset[str]) -> Builder:
 def _drug(reading: Reading, page: NodePage) -> None:
     page.facts = facts(reading.entity, reading.names, reading.iris)
     page.parts["sheet"] = f"evidence-graph export --format pdf --drug {page.iri} -o sheet.pdf"
-    naming = [EV_IRI["interactant"], EV_IRI["coMedication"], EV_IRI["relatedDrug"], EV_IRI["comparator"]]
+    naming = [EV_IRI["interactant"], EV_IRI["coMedication"], EV_IRI["relatedDrug"]]
     keys = claims_linking(reading.store, page.iri, [EV_IRI["drug"], *naming])
     lists = by_kind([k for k in keys if k.via == EV_IRI["drug"]], with_drug=False)
     others = [k for k in keys if k.via != EV_IRI["drug"]]
