@@ -27,6 +27,7 @@ from api.graphql.router import graphiql_files, graphql_route
 from api.graphql.schema import EvidenceSchema
 from api.graphql.schema import schema as default_schema
 from api.graphql.sdl import possible_types
+from api.pages import material
 from api.pages import routes as pages
 from api.pages.render import page_files
 from api.sandbox import Sandbox
@@ -100,6 +101,7 @@ def create_app(
     app.include_router(fhir.router)
     app.include_router(linked_data.router)
     app.include_router(pages.router)
+    app.include_router(material.router)
     app.router.routes.append(page_files())
     types = possible_types(served._schema)
 

@@ -8,14 +8,19 @@ installs both and runs them.
 
 from __future__ import annotations
 
+import base64
+import io
 import shutil
 from collections.abc import Iterator
 
 import pytest
+from pypdf import PdfReader
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.print_page_options import PrintOptions
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -84,3 +89,52 @@ def _response(driver: object) -> str:
     assert isinstance(driver, WebDriver)
     panes = driver.find_elements(By.CSS_SELECTOR, ".graphiql-response")
     return "\n".join(p.text for p in panes)
+
+
+def _table(driver: WebDriver, caption_starts: str) -> WebElement:
+    """The table whose caption starts with ``caption_starts``, as the browser lays it out."""
+    for table in driver.find_elements(By.CSS_SELECTOR, "table"):
+        captions = table.find_elements(By.TAG_NAME, "caption")
+        if captions and captions[0].text.startswith(caption_starts):
+            return table
+    raise AssertionError(f"no table captioned {caption_starts!r}")
+
+
+def test_the_drug_page_shows_the_grade_a_unlicensed_indications_with_references(
+    server: Server, browser: WebDriver
+) -> None:
+    browser.get(f"{server.url}/id/drug/azathioprine")
+    table = _table(browser, "Unlicensed indications, Grade A")
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    conditions = sorted(r.find_elements(By.CSS_SELECTOR, "td")[0].text for r in rows)
+    assert conditions == ["Atopic dermatitis", "Behçet's disease", "Chronic actinic dermatitis"]
+    for row in rows:
+        references = row.find_elements(By.CSS_SELECTOR, "ul.references a")
+        assert references, row.text  # every one shows the references behind it
+        assert all(r.is_displayed() for r in references)
+
+
+def test_a_claim_links_to_its_reference_and_back(server: Server, browser: WebDriver) -> None:
+    claim = f"{server.url}/id/claim/azathioprine-behcets-disease-indication"
+    browser.get(claim)
+    link = next(
+        a
+        for a in browser.find_elements(By.CSS_SELECTOR, "main a")
+        if "/id/reference/" in (a.get_attribute("href") or "")
+    )
+    reference = link.get_attribute("href")
+    link.click()
+    WebDriverWait(browser, WAIT).until(lambda driver: driver.current_url == reference)
+    back = [a for a in browser.find_elements(By.CSS_SELECTOR, "main a") if a.get_attribute("href") == claim]
+    assert back, "the reference page lists the claim citing it"
+    back[0].click()
+    WebDriverWait(browser, WAIT).until(lambda driver: driver.current_url == claim)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Azathioprine for Behçet")
+
+
+def test_the_teaching_sheet_prints_on_one_a4_page(server: Server, browser: WebDriver) -> None:
+    browser.get(f"{server.url}/sheets/azathioprine")
+    options = PrintOptions()
+    options.page_width, options.page_height = 21.0, 29.7  # A4, in centimetres
+    printed = base64.b64decode(browser.print_page(options))
+    assert len(PdfReader(io.BytesIO(printed)).pages) == 1

@@ -85,7 +85,7 @@ def _builder(types: frozenset[str]) -> Builder:
 
 def _drug(reading: Reading, page: NodePage) -> None:
     page.facts = facts(reading.entity, reading.names, reading.iris)
-    page.parts["sheet"] = f"evidence-graph export --format pdf --drug {page.iri} -o sheet.pdf"
+    page.parts["sheet"] = page.iri.rsplit("/", 1)[1]  # /sheets/<the IRI's last part>
     naming = [EV_IRI["interactant"], EV_IRI["coMedication"], EV_IRI["relatedDrug"]]
     keys = claims_linking(reading.store, page.iri, [EV_IRI["drug"], *naming])
     lists = by_kind([k for k in keys if k.via == EV_IRI["drug"]], with_drug=False)
