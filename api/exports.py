@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from graph.claim_table import claims_csv
 from graph.claims import ClaimFilter
 from graph.fhir import fhir_bundle
-from graph.jsonld_context import dataset_jsonld
+from graph.jsonld import dataset_jsonld
 from graph.sheet_formats import sheet_html, sheet_markdown, sheet_pdf
 from graph.store import Store
 from graph.teaching import TeachingSheet, teaching_sheet

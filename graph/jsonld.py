@@ -15,6 +15,7 @@ URL; compacted here with the same context, it expands to exactly the triples it 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -28,7 +29,7 @@ from rdflib.term import Node
 from graph.jsonld_context import CONTEXT
 from graph.namespaces import PREFIXES, SCHEMA
 from graph.shapes import ontology_graph
-from graph.store import Term
+from graph.store import Store, Term
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 PAV = "http://purl.org/pav/"
@@ -122,3 +123,22 @@ def _rdflib(term: Term) -> Node:
             return Literal(term.value, lang=term.language, normalize=False)
         return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
     raise TypeError("RDF-star triple terms have no JSON-LD form here")
+
+
+def dataset_jsonld(store: Store) -> str:
+    """Every named graph of the store as one JSON-LD document, compacted with :func:`context`.
+
+    An ``@graph`` per named graph.
+
+    Blank nodes are local to their named graph, as the loader makes them (one file, one graph).
+    """
+    graphs = []
+    for name in store.graphs():
+        triples = ox.serialize((q.triple for q in store.quads(name)), format=ox.RdfFormat.N_TRIPLES)
+        graph = Graph().parse(data=triples or b"", format="nt")
+        compacted = from_rdf(graph, context_data=_parsed_context())  # type: ignore[no-untyped-call]
+        compacted.pop("@context", None)
+        nodes = compacted.get("@graph", [compacted] if compacted else [])
+        graphs.append({"@id": name.value, "@graph": nodes})
+    document = {**context(), "@graph": graphs}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
