@@ -8,7 +8,8 @@ types: a label, a synonym, an identifier, an IRI.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -25,6 +26,7 @@ from graph.remote import StoreUnavailableError
 from graph.store import Store
 
 router = APIRouter(tags=["teaching material"])
+T = TypeVar("T")
 
 #: The longest name a route takes, in characters.
 MAX_NAME = 200
@@ -72,6 +74,17 @@ def _refused(request: Request, refusal: _RefusedError) -> HTMLResponse:
     return render(request, "refused.html", status=refusal.status, message=str(refusal))
 
 
+async def _answer(request: Request, made: Callable[[], T], respond: Callable[[T], Response]) -> Response:
+    """``respond`` to what ``made`` makes off the event loop; a refusal or a store down, a page."""
+    try:
+        found = await run_in_threadpool(made)
+    except _RefusedError as refusal:
+        return _refused(request, refusal)
+    except StoreUnavailableError as error:
+        return unavailable(error)
+    return respond(found)
+
+
 @router.get("/sheets/{drug}", summary="A drug's teaching sheet: one printable A4 page")
 async def sheet(
     request: Request,
@@ -92,17 +105,11 @@ async def sheet(
     def made() -> bytes:
         return export_bytes(store, output, _one(store, drug, DRUGS, "drug"), None)
 
-    try:
-        body = await run_in_threadpool(made)
-    except _RefusedError as refusal:
-        return _refused(request, refusal)
-    except StoreUnavailableError as error:
-        return unavailable(error)
     headers = {"Content-Security-Policy": SHEET_POLICY}
     if format != "html":
         suffix = "pdf" if format == "pdf" else "md"
         headers["Content-Disposition"] = f'inline; filename="teaching-sheet.{suffix}"'
-    return Response(body, media_type=media_type, headers=headers)
+    return await _answer(request, made, lambda body: Response(body, media_type=media_type, headers=headers))
 
 
 @router.get("/claims.csv", summary="Claims as CSV, one row each, for a drug or a source")
@@ -118,16 +125,9 @@ async def claims_csv(request: Request, drug: Name | None = None, source: Name | 
         source_iri = None if source is None else _one(store, source, SOURCES, "source")
         return export_bytes(store, ExportFormat.csv, drug_iri, source_iri)
 
-    try:
-        body = await run_in_threadpool(made)
-    except _RefusedError as refusal:
-        return _refused(request, refusal)
-    except StoreUnavailableError as error:
-        return unavailable(error)
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="claims.csv"'},
+    attachment = {"Content-Disposition": 'attachment; filename="claims.csv"'}
+    return await _answer(
+        request, made, lambda body: Response(body, media_type="text/csv; charset=utf-8", headers=attachment)
     )
 
 
@@ -156,10 +156,4 @@ async def gaps_page(request: Request, source: Name | None = None) -> Response:
         sources = [{"link": Link(iris.link(s.iri), s.title), "counts": s.counts} for s in report.sources]
         return {"kinds": kinds, "sources": sources, "total": len(report.gaps)}
 
-    try:
-        data = await run_in_threadpool(made)
-    except _RefusedError as refusal:
-        return _refused(request, refusal)
-    except StoreUnavailableError as error:
-        return unavailable(error)
-    return render(request, "gaps.html", report=data, source=source)
+    return await _answer(request, made, lambda data: render(request, "gaps.html", report=data, source=source))
