@@ -8,6 +8,7 @@ import csv
 import io
 from html.parser import HTMLParser
 
+import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
@@ -65,7 +66,50 @@ def test_a_name_that_names_no_drug_says_so_with_the_closest(client: TestClient) 
     assert "azathioprine" in " ".join(parsed(answer.text).text)
     assert client.get("/sheets/azathioprine?format=docx").status_code == 422
     assert client.get("/sheets/" + "x" * 300).status_code == 400
-    assert client.get("/claims.csv?source=no%20such%20source").status_code == 404
+    missing = client.get("/claims.csv?drug=azathioprin")
+    assert missing.status_code == 404
+    assert "azathioprine" in " ".join(parsed(missing.text).text)  # the closest name
+
+
+@pytest.mark.parametrize(
+    ("parameters", "graphql"),
+    [
+        ({"licensed": "false", "grade": "A"}, '{licensed: false, grade: "A"}'),
+        ({"kind": "CONTRAINDICATION", "severity": "ABSOLUTE"}, "{severity: ABSOLUTE}"),
+        ({"condition": "Vasculitis"}, '{condition: "Vasculitis"}'),
+        (
+            {"jurisdiction": "NOT_STATED", "minCertainty": "LOW"},
+            "{jurisdiction: NOT_STATED, minCertainty: LOW}",
+        ),
+    ],
+)
+def test_claims_csv_takes_graphqls_filters(
+    client: TestClient, parameters: dict[str, str], graphql: str
+) -> None:
+    rows = list(csv.DictReader(io.StringIO(client.get("/claims.csv", params=parameters).text)))
+    kind = f"kind: {parameters['kind']}, " if "kind" in parameters else ""
+    listed = client.post(
+        "/graphql", json={"query": f"{{ claims({kind}filter: {graphql}, first: 500) {{ nodes {{ iri }} }} }}"}
+    ).json()["data"]["claims"]["nodes"]
+    assert [r["iri"] for r in rows] == [n["iri"] for n in listed]
+    assert rows  # each of these filters selects some claims
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "color=red",
+        "licensed=maybe",
+        "jurisdiction=MARS",
+        "kind=RUMOUR",
+        "drug=a&drug=b",
+        "grade=" + "A" * 300,
+    ],
+)
+def test_a_filter_that_does_not_fit_is_a_clear_400(client: TestClient, query: str) -> None:
+    answer = client.get(f"/claims.csv?{query}")
+    assert answer.status_code == 400
+    assert "text/html" in answer.headers["content-type"]
 
 
 def test_claims_csv_is_the_exports(client: TestClient, bundled_store: Store) -> None:

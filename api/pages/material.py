@@ -1,14 +1,15 @@
 """Teaching material and the gap report over HTTP: what ``evidence-graph export`` and ``gaps`` write.
 
 ``/sheets/{drug}`` is a drug's teaching sheet (HTML to print, ``?format=pdf`` or ``markdown``),
-``/claims.csv`` a list of claims as CSV (``?drug=`` and ``?source=``, as the command line takes
-them), ``/gaps`` the gap report as a page (``?source=`` for one source). Names are what a person
-types: a label, a synonym, an identifier, an IRI.
+``/claims.csv`` a list of claims as CSV (GraphQL's claim filters as query parameters), ``/gaps``
+the gap report as a page (``?source=`` for one source). Names are what a person types: a label, a
+synonym, an identifier, an IRI.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from enum import Enum
 from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query, Request
@@ -16,11 +17,16 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from api.exports import ExportFormat, export_bytes
+from api.graphql.enums import Certainty, ClaimKind, Jurisdiction, Severity, StudyDesign
+from api.graphql.errors import BadUserInputError
+from api.graphql.query import ClaimFilterInput, to_claim_filter
 from api.pages.claim_rows import Link
 from api.pages.render import iris_of, render, unavailable
+from graph.claim_table import claims_csv
+from graph.claims import ClaimFilter
 from graph.errors import AmbiguousKeyError
 from graph.gaps import GAP_DESCRIPTIONS, GAP_KINDS, UnknownSourceError, find_source, gap_report
-from graph.lookup import closest_names, find_nodes
+from graph.lookup import NAMED_FILTERS, closest_names, find_nodes, unmatched_names
 from graph.namespaces import EV, ID
 from graph.remote import StoreUnavailableError
 from graph.store import Store
@@ -40,7 +46,6 @@ SHEET_FORMATS = {
     "markdown": (ExportFormat.markdown, "text/markdown; charset=utf-8"),
 }
 DRUGS = [str(EV.Drug), str(EV.DrugClass)]
-SOURCES = [str(EV.SourceDocument)]
 
 Name = Annotated[str, Query(max_length=MAX_NAME, description="A label, synonym, identifier or IRI.")]
 
@@ -112,18 +117,75 @@ async def sheet(
     return await _answer(request, made, lambda body: Response(body, media_type=media_type, headers=headers))
 
 
-@router.get("/claims.csv", summary="Claims as CSV, one row each, for a drug or a source")
-async def claims_csv(request: Request, drug: Name | None = None, source: Name | None = None) -> Response:
-    """The claims of a drug, of a source or of both (all claims without either), as CSV.
+#: The query parameters of ``/claims.csv``: GraphQL's claim filter, field by field, and ``kind``.
+FILTER_TEXT = ("drug", "condition", "grade", "gradeScheme", "source", "text", "gene", "interactant")
+FILTER_FLAGS = ("conditionExact", "licensed", "negated", "includeRetracted")
+FILTER_ENUMS: dict[str, type[Enum]] = {
+    "jurisdiction": Jurisdiction,
+    "minCertainty": Certainty,
+    "studyDesign": StudyDesign,
+    "severity": Severity,
+}
+FLAGS = {"true": True, "false": False}
 
-    As the command line's ``export --format csv`` writes them: RFC 4180, UTF-8, formula-safe cells.
+
+def claim_filter(parameters: Mapping[str, str]) -> ClaimFilter:
+    """The claim filter of ``/claims.csv``'s query: GraphQL's ``ClaimFilterInput``, by name.
+
+    Raises :class:`_RefusedError` (400) naming a parameter that is not a filter or a value that
+    does not fit it.
+    """
+    known = {*FILTER_TEXT, *FILTER_FLAGS, *FILTER_ENUMS, "kind"}
+    unknown = sorted(set(parameters) - known)
+    if unknown:
+        raise _RefusedError(
+            400, f"Not a claim filter: {', '.join(unknown)}; the filters are {', '.join(sorted(known))}."
+        )
+    given: dict[str, object] = {}
+    for name, value in parameters.items():
+        field = "".join("_" + c.lower() if c.isupper() else c for c in name)
+        if len(value) > MAX_NAME:
+            raise _RefusedError(400, f"{name} is at most {MAX_NAME} characters.")
+        if name in FILTER_FLAGS:
+            if value not in FLAGS:
+                raise _RefusedError(400, f"{name} is true or false, not {value!r}.")
+            given[field] = FLAGS[value]
+        elif name in FILTER_ENUMS or name == "kind":
+            enum = FILTER_ENUMS.get(name, ClaimKind)
+            if value not in enum.__members__:
+                raise _RefusedError(400, f"{name} is one of {', '.join(enum.__members__)}, not {value!r}.")
+            given[field] = enum.__members__[value]
+        else:
+            given[field] = value
+    kind = given.pop("kind", None)
+    kinds = (kind,) if isinstance(kind, ClaimKind) else tuple(ClaimKind)
+    try:
+        return to_claim_filter(ClaimFilterInput(**given), kinds)  # type: ignore[arg-type]
+    except BadUserInputError as error:
+        raise _RefusedError(400, str(error)) from None
+
+
+@router.get("/claims.csv", summary="Claims as CSV, one row each, with GraphQL's claim filters")
+async def claims_csv_list(request: Request) -> Response:
+    """The claims GraphQL's ``claims(filter:)`` would list, as CSV, one row per claim.
+
+    The query parameters are the filter's fields (``drug``, ``condition``, ``licensed=false``,
+    ``grade=A``, ``jurisdiction=US_FDA``, ...) and ``kind`` (``INDICATION``, ...); RFC 4180, UTF-8,
+    formula-safe cells, as ``export --format csv`` writes them. A name that names nothing is a 404
+    with the closest names.
     """
     store: Store = request.app.state.store
+    parameters = dict(request.query_params)
+    if len(parameters) != len(request.query_params.multi_items()):
+        return _refused(request, _RefusedError(400, "Each filter is given once."))
 
     def made() -> bytes:
-        drug_iri = None if drug is None else _one(store, drug, DRUGS, "drug")
-        source_iri = None if source is None else _one(store, source, SOURCES, "source")
-        return export_bytes(store, ExportFormat.csv, drug_iri, source_iri)
+        chosen = claim_filter(parameters)
+        named = {name: getattr(chosen, name) for name in NAMED_FILTERS}
+        missing = unmatched_names(store, named)
+        if missing:
+            raise _RefusedError(404, " ".join(u.message for u in missing))
+        return claims_csv(store, chosen).encode("utf-8")
 
     attachment = {"Content-Disposition": 'attachment; filename="claims.csv"'}
     return await _answer(
