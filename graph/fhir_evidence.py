@@ -8,7 +8,8 @@ certainty through the scale's crosswalk.
 
 from __future__ import annotations
 
-from graph.entity import Entity, members
+from graph.authors import printed_authors
+from graph.entity import Entity
 from graph.fhir_codes import (
     CERTAINTY_RATING_SYSTEM,
     CERTAINTY_RATINGS,
@@ -23,7 +24,6 @@ from graph.fhir_codes import (
     urn_uuid,
 )
 from graph.namespaces import BIBO, EV, PREFIXES
-from graph.store import text
 
 DCTERMS = PREFIXES["dcterms"]
 
@@ -52,7 +52,7 @@ def citation(iri: str, nodes: Nodes) -> JSON:
     form = _publication_form(ref)
     if form:
         cited["publicationForm"] = [form]
-    authors = _authors(ref, nodes)
+    authors = printed_authors(ref, nodes.entities)
     if authors:
         cited["contributorship"] = {
             "entry": [
@@ -109,17 +109,6 @@ def _publication_form(ref: Entity) -> JSON:
     if first or last:
         form["pageString"] = "-".join(p for p in (first, last) if p)
     return form
-
-
-def _authors(ref: Entity, nodes: Nodes) -> list[str]:
-    """The authors in printed order (the author list), else the creators in a stable order."""
-    listed = ref.iri_of(str(BIBO.authorList))
-    container = nodes.get(listed) if listed is not None else None
-    if container is not None:
-        ordered = [text(m) for m in members(container)]
-        if ordered:
-            return ordered
-    return ref.strings(DCTERMS + "creator")
 
 
 def certainty(claim: Entity, nodes: Nodes) -> JSON | None:

@@ -29,10 +29,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from graph.authors import printed_authors
 from graph.claims import ClaimFilter, matching_claims
 from graph.entity import Entity, describe
 from graph.fhir_codes import Nodes
-from graph.fhir_evidence import _authors as printed_authors
 from graph.namespaces import BIBO, EV, PREFIXES, PROV
 from graph.store import Store
 
@@ -345,7 +345,7 @@ def _references(numbers: dict[str, int], nodes: Nodes) -> tuple[SheetReference, 
             SheetReference(
                 number=number,
                 iri=iri,
-                authors=tuple(printed_authors(ref, nodes)),
+                authors=tuple(printed_authors(ref, nodes.entities)),
                 title=ref.string(_DCTERMS + "title"),
                 journal=ref.string(_ev("containerTitle")),
                 year=ref.string(_DCTERMS + "issued"),
