@@ -8,6 +8,7 @@ written here by hand (:data:`CUSTOM`), as are fields computed from others (``lic
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,6 @@ from api.graphql.proposition_types import Proposition
 from api.graphql.reading import _then, concept, concepts, linked, linked_first, linked_one
 from api.graphql.registry import named
 from graph.kinds import ClaimProperty, Kind, in_use
-from graph.propositions import proposition_of
 
 if TYPE_CHECKING:
     from api.graphql.evidence_types import EvidenceItem
@@ -51,13 +51,19 @@ class Claim(Node):
         return linked_one(self, ev.drug, named("Drug"))
 
     @computed(
-        "The proposition this claim asserts, with every claim of every source that asserts it too.",
+        "The proposition this claim asserts, with every claim of every source that asserts it too "
+        "(the claims of a list read theirs together).",
         returns=Proposition | None,
         reads=(),
     )
-    def proposition(self) -> Proposition | None:
-        held = proposition_of(self.context.store, self.entity.iri)
-        return None if held is None else Proposition(held=held, context=self.context)
+    def proposition(self) -> Awaitable[Proposition | None]:
+        context, pending = self.context, self.context.propositions().load(self.entity.iri)
+
+        async def later() -> Proposition | None:
+            held = await pending
+            return None if held is None else Proposition(held=held, context=context)
+
+        return later()
 
     @rdf(ev.evidence, link="list[EvidenceItem]")
     def evidence(self) -> Resolved[list[EvidenceItem]]:

@@ -17,6 +17,8 @@ from strawberry.types import Info as StrawberryInfo
 from api.graphql.errors import QueryTimeoutError
 from api.graphql.limits import DocumentLimits
 from graph.entity import Entity, describe, describe_projected, referrers
+from graph.propositions import Proposition as PropositionFound
+from graph.propositions import propositions_of
 from graph.remote import StoreUnavailableError
 from graph.store import Store
 from graph.vocabulary import LINK_PREDICATES, Vocabulary
@@ -64,6 +66,7 @@ class Context:
         self._loaders: dict[Paths, DataLoader[str, Entity | None]] = {}
         self._referred: dict[ReferrersKey, dict[str, list[str]]] = {}
         self._referrers: dict[ReferrersKey, DataLoader[str, list[str]]] = {}
+        self._propositions: DataLoader[str, PropositionFound | None] | None = None
         self._plans: dict[Hashable, Any] = {}
         #: IRI -> the GraphQL object made for its entity (api.graphql.nodes.wrap).
         self.wrapped: dict[str, Any] = {}
@@ -268,6 +271,18 @@ class Context:
 
             self._referrers[key] = DataLoader(load_fn=load)
         return self._referrers[key]
+
+    def propositions(self) -> DataLoader[str, PropositionFound | None]:
+        """A loader of the propositions claims assert: sibling claims' in one batch (two queries)."""
+        if self._propositions is None:
+
+            async def load(claims: list[str]) -> list[PropositionFound | None]:
+                self.check_deadline()
+                found = propositions_of(self.store, claims)
+                return [found.get(c) for c in claims]
+
+            self._propositions = DataLoader(load_fn=load)
+        return self._propositions
 
     # --- the request's lifetime -------------------------------------------------------------
 
