@@ -6,35 +6,27 @@ Exit codes: 0 success (warnings are printed but pass), 1 SHACL violations or a r
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import socket
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import pyoxigraph as ox
 import typer
-from pydantic import ValidationError
-from pydantic_settings import SettingsError
 
 from api.backend import open_configured_store
+from api.cli_common import Run, StoreOption, fail, open_store, settings
+from api.cli_import import import_app
 from api.exports import DATASETS, SHEETS, ExportFormat, export_bytes
-from api.settings import Settings, get_settings
+from api.query_output import ResultFormat, format_solutions, query_problem
 from graph import __version__
-from graph.datasets import ImportResult
-from graph.drugcentral import import_drugcentral
 from graph.errors import AmbiguousKeyError, SourceError, SourceExistsError, ValidationFailedError
 from graph.gap_formats import gaps_markdown, gaps_text
 from graph.gaps import GAP_KINDS, gap_report
 from graph.load import load_sources, read_sources, validate_sources
 from graph.lookup import NAMED_FILTERS, closest_names, find_nodes
-from graph.namespaces import PREFIXES, shorten
-from graph.pharmacotherapydb import import_pharmacotherapydb
-from graph.query_check import READ_ONLY, QueryRefusedError, check_query, undeclared_prefix
 from graph.remote import RemoteQueryError, RemoteStore, StoreUnavailableError
 from graph.stats import store_stats
 from graph.store import Store
@@ -47,20 +39,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-#: Whether an unexpected error shows its traceback (``--debug``).
-_debug = False
-#: The settings of the command being run (see :func:`_settings`).
-_read: Settings | None = None
+app.add_typer(import_app, name="import")
 
-StoreOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--store",
-        help="Oxigraph store directory (default: EVIDENCE_GRAPH_STORE, else a fresh in-memory "
-        "store with the bundled content).",
-        show_default=False,
-    ),
-]
 Files = Annotated[
     list[Path], typer.Argument(help="RDF files: .ttl .trig .nt .nq .jsonld", show_default=False)
 ]
@@ -73,65 +53,17 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
-class ResultFormat(StrEnum):
-    """How ``query`` prints SELECT results."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(message, err=True)
-    raise typer.Exit(code)
-
-
-def _settings() -> Settings:
-    """The command's settings, read once (by the callback); one set wrong ends it with a clear error."""
-    global _read  # noqa: PLW0603 - one command per process
-    if _read is None:
-        _read = _read_settings()
-    return _read
-
-
-def _read_settings() -> Settings:
-    try:
-        return get_settings()
-    except ValidationError as error:
-        problems = "; ".join(
-            f"EVIDENCE_GRAPH_{'_'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
-            for e in error.errors()
-        )
-        _fail(f"error: {problems}", 2)
-    except SettingsError as error:  # a value that is not the JSON its setting needs
-        cause = f": {error.__cause__}" if error.__cause__ else ""
-        _fail(f"error: a setting is not valid JSON ({error}){cause}", 2)
-
-
-def _open(store: Path | None) -> Store:
-    settings = _settings()
-    try:
-        return open_configured_store(settings, store)
-    except StoreUnavailableError as error:
-        _fail(f"error: {error}", 2)
-    except OSError as error:  # not a directory, no permission, held by another process
-        where = store or settings.store
-        held = " (another process, a running server say, holds it)" if "LOCK" in str(error) else ""
-        _fail(f"error: cannot open the store at {where}: {error.strerror or error}{held}", 2)
-
-
 @app.callback(invoke_without_command=True)
 def main(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show an unexpected error's traceback.")] = False,
 ) -> None:
     """Evidence Graph: clinical evidence as a validated RDF knowledge graph."""
-    global _debug, _read
-    _debug, _read = debug, None
+    Run.start(debug=debug)
     if version:
         typer.echo(__version__)
         raise typer.Exit(0)
-    use_validator(_settings().validator)
+    use_validator(settings().validator)
 
 
 @app.command()
@@ -153,8 +85,8 @@ def validate(
     try:
         staging = read_sources(files)
     except SourceError as error:
-        _fail(f"error: {error}", 2)
-    report = validate_sources(_open(store), staging)
+        fail(f"error: {error}", 2)
+    report = validate_sources(open_store(store), staging)
     if output is ReportFormat.json:
         typer.echo(report.to_json())
     else:
@@ -178,84 +110,24 @@ def load(
 
     On a syntax error (exit 2) or any SHACL violation (exit 1) nothing is written.
     """
-    settings = _settings()
-    target = store if store is not None else settings.store
+    configured = settings()
+    target = store if store is not None else configured.store
     try:
-        evidence = _open(store)
+        evidence = open_store(store)
         result = load_sources(evidence, files, replace=replace)
     except SourceError as error:
-        _fail(f"error: {error}", 2)
+        fail(f"error: {error}", 2)
     except ValidationFailedError as error:
-        _fail(f"error: {error}", 1)
+        fail(f"error: {error}", 1)
     except SourceExistsError as error:
-        _fail(f"error: {error}", 1)
+        fail(f"error: {error}", 1)
     for source in result.sources:
         typer.echo(f"loaded {source.quad_count} quads from {source.path} into <{source.graph.value}>")
     for warning in result.report.warnings:
         typer.echo(warning.to_text())
     typer.echo(f"{result.report.warning_count} warning(s); store now holds {len(evidence)} quads")
-    if target is None and not settings.sparql_endpoint:
+    if target is None and not configured.sparql_endpoint:
         typer.echo("note: no --store given; the load went to an in-memory store and was not kept")
-
-
-import_app = typer.Typer(
-    help="Import a public dataset into its own named graph: validated with what the store holds, "
-    "written whole or not at all.",
-    no_args_is_help=True,
-)
-app.add_typer(import_app, name="import")
-DatasetFolder = Annotated[Path, typer.Argument(help="The dataset's folder.", show_default=False)]
-ReplaceDataset = Annotated[
-    bool, typer.Option("--replace", help="Replace the dataset's named graph if it is already loaded.")
-]
-
-
-@import_app.command("pharmacotherapydb")
-def import_pharmacotherapydb_command(
-    path: DatasetFolder, store: StoreOption = None, replace: ReplaceDataset = False
-) -> None:
-    """Import PharmacotherapyDB 1.0 (indications.tsv of github.com/dhimmel/indications).
-
-    Each row becomes an indication (NOT rows negated) whose evidence is the row. Exit 1 on SHACL
-    violations or a dataset already loaded without --replace, 2 on a missing file or a bad row.
-    """
-    _import(import_pharmacotherapydb, path, store, replace=replace)
-
-
-@import_app.command("drugcentral")
-def import_drugcentral_command(
-    path: DatasetFolder, store: StoreOption = None, replace: ReplaceDataset = False
-) -> None:
-    """Import DrugCentral 2016 (drug_indication.tsv and identifiers.tsv of github.com/olegursu/drugtarget).
-
-    Each row becomes the evidence of an indication (rows about one drug and condition: one claim).
-    Exit codes as for pharmacotherapydb.
-    """
-    _import(import_drugcentral, path, store, replace=replace)
-
-
-def _import(importer: Callable[..., ImportResult], path: Path, store: Path | None, *, replace: bool) -> None:
-    settings = _settings()
-    target = store if store is not None else settings.store
-    try:
-        evidence = _open(store)
-        result = importer(evidence, path, replace=replace)
-    except SourceError as error:
-        _fail(f"error: {error}", 2)
-    except ValidationFailedError as error:
-        shown = error.report.violations[:10]
-        more = (
-            f"\n({error.report.violation_count - len(shown)} more)"
-            if error.report.violation_count > 10
-            else ""
-        )
-        _fail(f"error: nothing was written. {error.report.to_text(shown)}{more}", 1)
-    except SourceExistsError as error:
-        _fail(f"error: {error}", 1)
-    typer.echo(result.to_text())
-    typer.echo(f"store now holds {len(evidence)} quads")
-    if target is None and not settings.sparql_endpoint:
-        typer.echo("note: no --store given; the import went to an in-memory store and was not kept")
 
 
 @app.command()
@@ -273,80 +145,30 @@ def query(
     false; CONSTRUCT and DESCRIBE print N-Triples.
     """
     if (sparql is None) == (file is None):
-        _fail("error: give a query or --file, not both", 2)
+        fail("error: give a query or --file, not both", 2)
     if file is not None:
         try:
             sparql = file.read_text(encoding="utf-8")
         except OSError as error:
-            _fail(f"error: {file}: cannot read the file: {error.strerror or error}", 2)
+            fail(f"error: {file}: cannot read the file: {error.strerror or error}", 2)
         except UnicodeDecodeError as error:
             byte = error.object[error.start]
-            _fail(f"error: {file}: not UTF-8 text ({byte:#04x} at offset {error.start})", 2)
+            fail(f"error: {file}: not UTF-8 text ({byte:#04x} at offset {error.start})", 2)
     assert sparql is not None
-    evidence = _open(store)
+    evidence = open_store(store)
     try:
         # a SPARQL server's union may hold other graphs than the store's (Virtuoso's own, say)
         own = evidence.own_dataset() if isinstance(evidence, RemoteStore) else None
         result = evidence.query(sparql, default_graph=own, named_graphs=own)
     except (SyntaxError, RemoteQueryError) as error:
-        _fail(f"error: {'' if file is None else f'{file}: '}{_query_problem(sparql, error)}", 2)
+        fail(f"error: {'' if file is None else f'{file}: '}{query_problem(sparql, error)}", 2)
     if isinstance(result, ox.QueryBoolean):
         typer.echo("true" if bool(result) else "false")
     elif isinstance(result, ox.QueryTriples | list):
         data = ox.serialize(result, format=ox.RdfFormat.N_TRIPLES)
         sys.stdout.write((data or b"").decode("utf-8"))
     else:
-        typer.echo(_format_solutions(result, output), nl=False)
-
-
-def _query_problem(sparql: str, error: Exception) -> str:
-    """What is wrong with a query the store refused, as a person can act on it.
-
-    rdflib's parser tells an update from a query, and names an undeclared prefix; otherwise the
-    engine's message, shortened.
-    """
-    prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in PREFIXES.items())
-    try:
-        check_query(prologue + sparql)
-    except QueryRefusedError as refused:
-        if str(refused) == READ_ONLY:
-            return "`query` runs read-only queries (SELECT, ASK, CONSTRUCT, DESCRIBE); write with `load`"
-    undeclared = undeclared_prefix(prologue + sparql)
-    if undeclared is not None:
-        return f"unknown prefix {undeclared}: declare it with PREFIX (predeclared: {', '.join(PREFIXES)})"
-    message = str(error)
-    return f"query syntax error: {message if len(message) <= 200 else message[:200] + ' ...'}"
-
-
-def _format_solutions(result: ox.QuerySolutions, output: ResultFormat) -> str:
-    if output is ResultFormat.json:
-        data = result.serialize(format=ox.QueryResultsFormat.JSON)
-        return json.dumps(json.loads(data or b"{}"), indent=2, ensure_ascii=False) + "\n"
-    names = [v.value for v in result.variables]
-    rows = [[_cell(solution[name]) for name in names] for solution in result]
-    if output is ResultFormat.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
-        return buffer.getvalue()
-    widths = [max([len(n), *(len(r[i]) for r in rows)]) for i, n in enumerate(names)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    body = [line(names), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-    return "\n".join(body) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
-
-
-def _cell(term: object) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return shorten(term.value)
-    if isinstance(term, ox.Literal):
-        return term.value
-    return str(term)
+        typer.echo(format_solutions(result, output), nl=False)
 
 
 @app.command()
@@ -355,7 +177,7 @@ def stats(
     output: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = ReportFormat.text,
 ) -> None:
     """Count instances per class, claims per grade and per licensing status, and SHACL warnings."""
-    result = store_stats(_open(store))
+    result = store_stats(open_store(store))
     if output is ReportFormat.json:
         typer.echo(json.dumps(result.__dict__, indent=2, ensure_ascii=False))
     else:
@@ -366,22 +188,20 @@ def _named(evidence: Store, option: str, key: str, kinds: tuple[str, ...]) -> st
     """The IRI of the one node of ``kinds`` that ``key`` names; else a one-line error, exit 2."""
     found = find_nodes(evidence, key, kinds)
     if len(found) > 1:
-        _fail(f"error: {option}: {AmbiguousKeyError(key, found)}", 2)
+        fail(f"error: {option}: {AmbiguousKeyError(key, found)}", 2)
     if not found:
         closest = closest_names(evidence, key, kinds)
         hint = f"; closest: {', '.join(closest)}" if closest else ""
-        _fail(f"error: {option}: no {option.removeprefix('--')} is named {key!r}{hint}", 2)
+        fail(f"error: {option}: no {option.removeprefix('--')} is named {key!r}{hint}", 2)
     return found[0]
 
 
 def _export_data(evidence: Store, output_format: ExportFormat, drug: str | None, source: str | None) -> bytes:
     """The bytes ``export`` writes, or a one-line error (exit 2) for options that do not fit."""
     if output_format in DATASETS and (drug or source):
-        _fail(
-            f"error: --format {output_format} writes every named graph; --drug and --source do not apply", 2
-        )
+        fail(f"error: --format {output_format} writes every named graph; --drug and --source do not apply", 2)
     if output_format in SHEETS and not drug:
-        _fail(f"error: --format {output_format} writes a drug's teaching sheet: give --drug", 2)
+        fail(f"error: --format {output_format} writes a drug's teaching sheet: give --drug", 2)
     drug_iri = _named(evidence, "--drug", drug, NAMED_FILTERS["drug"]) if drug else None
     source_iri = _named(evidence, "--source", source, NAMED_FILTERS["source"]) if source else None
     return export_bytes(evidence, output_format, drug_iri, source_iri)
@@ -412,20 +232,20 @@ def export(
     FHIR R5 collection Bundle, of --drug and --source if given. A file is written whole or not
     at all.
     """
-    data = _export_data(_open(store), output_format, drug, source)
+    data = _export_data(open_store(store), output_format, drug, source)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     if output.is_dir():
-        _fail(f"error: {output}: is a directory; give the path of the file to write", 2)
+        fail(f"error: {output}: is a directory; give the path of the file to write", 2)
     partial = output.with_name(output.name + ".partial")
     try:
         partial.write_bytes(data)
         partial.replace(output)  # a file is complete or absent, never half-written
     except OSError as error:
         partial.unlink(missing_ok=True)
-        _fail(f"error: {output}: cannot write the file: {error.strerror or error}", 2)
+        fail(f"error: {output}: cannot write the file: {error.strerror or error}", 2)
     typer.echo(f"wrote {output}", err=True)
 
 
@@ -462,7 +282,7 @@ def gaps(
     is found (for CI); 2 on bad input.
     """
     failing = _gap_kinds(fail_on) if fail_on is not None else set()
-    evidence = _open(store)
+    evidence = open_store(store)
     source_iri = _named(evidence, "--source", source, NAMED_FILTERS["source"]) if source else None
     report = gap_report(evidence, source_iri)
     if output is GapFormat.json:
@@ -483,7 +303,7 @@ def _gap_kinds(given: str) -> set[str]:
     unknown = sorted(kinds - set(GAP_KINDS))
     if unknown or not kinds:
         named = ", ".join(unknown) or "(none)"
-        _fail(f"error: --fail-on: unknown kind(s) {named}; known: {', '.join(GAP_KINDS)}", 2)
+        fail(f"error: --fail-on: unknown kind(s) {named}; known: {', '.join(GAP_KINDS)}", 2)
     return kinds
 
 
@@ -502,22 +322,22 @@ def serve(
 
     from api.app import create_app, settle_heap  # noqa: PLC0415 - keeps the other commands' start-up light
 
-    settings = _settings()
+    configured = settings()
     try:
-        evidence = open_configured_store(settings, store)
+        evidence = open_configured_store(configured, store)
     except (OSError, SourceError, ValidationFailedError, StoreUnavailableError) as error:
-        target = store or settings.store or settings.sparql_endpoint
-        _fail(f"error: cannot open the store {target}: {error}", 2)
-    listener = _listen(host or settings.host, port or settings.port)
+        target = store or configured.store or configured.sparql_endpoint
+        fail(f"error: cannot open the store {target}: {error}", 2)
+    listener = _listen(host or configured.host, port or configured.port)
     typer.echo(f"serving {len(evidence)} quads from {evidence.describe_backend()}")
-    served = create_app(store=evidence, settings=settings)
+    served = create_app(store=evidence, settings=configured)
     settle_heap(evidence)
     with listener:
         uvicorn.run(
             served,
             fd=listener.fileno(),
             log_level="info",
-            timeout_graceful_shutdown=settings.shutdown_timeout,
+            timeout_graceful_shutdown=configured.shutdown_timeout,
         )
 
 
@@ -527,7 +347,7 @@ def _listen(host: str, port: int) -> socket.socket:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         return socket.create_server((host, port), family=family)
     except OSError as error:
-        _fail(
+        fail(
             f"error: cannot listen on {host}:{port}: {error.strerror or error} "
             "(choose another port with --port or EVIDENCE_GRAPH_PORT)",
             2,
@@ -539,7 +359,7 @@ def run() -> None:
     try:
         app()
     except Exception as error:
-        if _debug:
+        if Run.debug:
             raise
         typer.echo(f"error: {type(error).__name__}: {error} (run with --debug for the traceback)", err=True)
         sys.exit(2)
