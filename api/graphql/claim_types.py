@@ -51,8 +51,7 @@ class Claim(Node):
         return linked_one(self, ev.drug, named("Drug"))
 
     @computed(
-        "The proposition this claim asserts, with every claim of every source that asserts it too "
-        "(the claims of a list read theirs together).",
+        "The proposition this claim asserts, with every claim of every source that asserts it too.",
         returns=Proposition | None,
         reads=(),
     )

@@ -22,14 +22,21 @@ from api.graphql.enums import (
     Certainty,
     ClaimKind,
     GradingAxis,
-    Jurisdiction,
     LicensingStatus,
-    Severity,
-    StudyDesign,
 )
 from api.graphql.errors import BadUserInputError
+from api.graphql.filters import (
+    MAX_SOURCES,
+    MAX_TEXT,
+    ClaimFilterInput,
+    ConflictFilterInput,
+    PropositionFilterInput,
+    lookup_key,
+    selection,
+    to_claim_filter,
+)
 from api.graphql.gap_types import GapReport, gap_report
-from api.graphql.ids import from_global_id, to_iri
+from api.graphql.ids import from_global_id
 from api.graphql.nodes import (
     CLAIM_TYPES,
     Claim,
@@ -40,11 +47,10 @@ from api.graphql.nodes import (
     Reference,
     SourceDocument,
 )
-from api.graphql.proposition_types import Conflict, ConflictKind, Proposition
+from api.graphql.proposition_types import Conflict, Proposition
 from api.graphql.reading import connection_plan, lists_nodes, per_query, read, selection_plan
 from graph import claims as claim_queries
 from graph import stats
-from graph.claims import ClaimFilter
 from graph.crosswalks import certainty_crosswalks
 from graph.errors import AmbiguousKeyError
 from graph.history import history as authoring_history
@@ -55,99 +61,8 @@ from graph.propositions import conflicts as conflicts_of
 from graph.propositions import propositions as propositions_of
 
 T = TypeVar("T")
-MAX_TEXT = 200
-#: The largest minSources a proposition filter takes (more sources than any store holds).
-MAX_SOURCES = 1000
 DRUG_KINDS = (str(EV.Drug), str(EV.DrugClass))
 CONDITION_KINDS = (str(EV.Condition), str(EV.PatientState))
-
-
-@strawberry.input(description="Conditions a claim must meet; all given fields must hold.")
-class ClaimFilterInput:
-    drug: str | None = strawberry.field(
-        default=None, description='Drug: label, synonym, identifier (e.g. "RXNORM:1256"), IRI or ID.'
-    )
-    condition: str | None = strawberry.field(
-        default=None,
-        description='Condition: label, synonym, identifier (e.g. "MONDO:0004980"), IRI or ID. Claims on a '
-        'narrower condition match too ("Vasculitis" finds cutaneous leukocytoclastic vasculitis), unless '
-        "conditionExact.",
-    )
-    condition_exact: bool = strawberry.field(
-        default=False, description="Match only claims on the named condition itself, not on narrower ones."
-    )
-    licensed: bool | None = strawberry.field(
-        default=None,
-        description="Licensed (true) or unlicensed (false) indications only: in the jurisdiction given, "
-        "else in any.",
-    )
-    jurisdiction: Jurisdiction | None = strawberry.field(
-        default=None,
-        description="Indications whose licensing status is stated for this jurisdiction (NOT_STATED: the "
-        "source did not say which).",
-    )
-    grade: str | None = strawberry.field(
-        default=None,
-        description='Grade notation as printed in its scale ("A") or its label ("Moderate Evidence"), '
-        "case-insensitive.",
-    )
-    grade_scheme: str | None = strawberry.field(
-        default=None, description='Only grades of this scheme: its IRI or name ("dr-oracle-evidence").'
-    )
-    min_certainty: Certainty | None = strawberry.field(
-        default=None, description="At least this GRADE certainty, directly or through a crosswalk."
-    )
-    study_design: StudyDesign | None = strawberry.field(
-        default=None, description="Supported by evidence of this design (or a narrower one)."
-    )
-    source: str | None = strawberry.field(default=None, description="Source document: IRI, ID or title.")
-    negated: bool | None = strawberry.field(
-        default=None, description="Negative findings only (true) or positive ones only (false)."
-    )
-    text: str | None = strawberry.field(
-        default=None,
-        description="Words in the claim's label or evidence text (case- and accent-insensitive).",
-    )
-    severity: Severity | None = strawberry.field(default=None, description="Contraindication severity.")
-    gene: str | None = strawberry.field(default=None, description="Gene of a pharmacogenomic rule.")
-    interactant: str | None = strawberry.field(
-        default=None,
-        description="The other drug of an interaction: label, synonym, identifier, IRI or ID.",
-    )
-    include_retracted: bool = strawberry.field(default=False, description="Also list retracted claims.")
-
-
-def _key(value: str | None, name: str) -> str | None:
-    """A user's lookup key: a global ID becomes its IRI; over-long text is refused."""
-    if value is None:
-        return None
-    if len(value) > MAX_TEXT:
-        raise BadUserInputError(f"{name} is longer than {MAX_TEXT} characters")
-    return to_iri(value) or value
-
-
-def to_claim_filter(given: ClaimFilterInput | None, kinds: tuple[ClaimKind, ...]) -> ClaimFilter:
-    """The graph layer's filter for a GraphQL filter input."""
-    f = given or ClaimFilterInput()
-    return ClaimFilter(
-        kinds=tuple(k.iri for k in kinds),
-        drug=_key(f.drug, "drug"),
-        condition=_key(f.condition, "condition"),
-        condition_exact=f.condition_exact,
-        licensed=f.licensed,
-        jurisdiction=f.jurisdiction.iri if f.jurisdiction else None,
-        grade=_key(f.grade, "grade"),
-        grade_scheme=_key(f.grade_scheme, "gradeScheme"),
-        min_certainty=f.min_certainty.rank if f.min_certainty else None,
-        study_design=f.study_design.iri if f.study_design else None,
-        source=_key(f.source, "source"),
-        negated=f.negated,
-        text=_key(f.text, "text"),
-        severity=f.severity.iri if f.severity else None,
-        gene=_key(f.gene, "gene"),
-        interactant=_key(f.interactant, "interactant"),
-        include_retracted=f.include_retracted,
-    )
 
 
 def claim_connection(
@@ -206,7 +121,7 @@ def _lookup(info: Info, kinds: tuple[str, ...], key: str) -> Node | None:
     context, what = info.context, selection_plan(info)
     context.check_deadline()
     try:
-        iri, found = find_described(context.store, _key(key, "key") or key, kinds, what.paths)
+        iri, found = find_described(context.store, lookup_key(key, "key") or key, kinds, what.paths)
     except AmbiguousKeyError as error:
         raise BadUserInputError(str(error), argument="key", candidates=error.iris) from None
     if iri is None:
@@ -235,7 +150,7 @@ class ClaimCounts:
 
 def claim_counts(info: Info, drug: str | None) -> ClaimCounts:
     """Counts for the statistics field: graph.stats.claim_counts, with the API's names for keys."""
-    counts = stats.claim_counts(info.context.store, _key(drug, "drug"))
+    counts = stats.claim_counts(info.context.store, lookup_key(drug, "drug"))
     return ClaimCounts(
         by_grade=[
             GroupCount(key=g.key, label=g.label, scheme=g.scheme, count=g.count) for g in counts.by_grade
@@ -302,42 +217,6 @@ def with_kind_lists(cls: type[T]) -> type[T]:
     for kind in KINDS:
         setattr(cls, kind.list_name, kind_list(kind))
     return cls
-
-
-@strawberry.input(description="Which propositions: those of the claims these name.")
-class PropositionFilterInput:
-    kind: ClaimKind | None = strawberry.field(default=None, description="Claims of this kind only.")
-    drug: str | None = strawberry.field(
-        default=None, description="Drug: label, synonym, identifier, IRI or ID."
-    )
-    condition: str | None = strawberry.field(
-        default=None, description="Condition (or a narrower one): label, synonym, identifier, IRI or ID."
-    )
-    min_sources: int = strawberry.field(
-        default=1, description="Stated by at least this many sources (2: corroborated)."
-    )
-
-
-@strawberry.input(description="Which conflicts: those about the claims these name.")
-class ConflictFilterInput:
-    kind: ClaimKind | None = strawberry.field(default=None, description="Claims of this kind only.")
-    drug: str | None = strawberry.field(
-        default=None, description="Drug: label, synonym, identifier, IRI or ID."
-    )
-    condition: str | None = strawberry.field(
-        default=None, description="Condition (or a narrower one): label, synonym, identifier, IRI or ID."
-    )
-    conflict: ConflictKind | None = strawberry.field(
-        default=None, description="This kind of disagreement only."
-    )
-
-
-def _selection(kind: ClaimKind | None, drug: str | None, condition: str | None) -> ClaimFilter:
-    return ClaimFilter(
-        kinds=(kind.iri,) if kind else (),
-        drug=_key(drug, "drug"),
-        condition=_key(condition, "condition"),
-    )
 
 
 @strawberry.type(description="Everything the evidence graph answers.")
@@ -464,7 +343,7 @@ class Query:
         if not 1 <= f.min_sources <= MAX_SOURCES:
             raise BadUserInputError(f"minSources must be between 1 and {MAX_SOURCES}", argument="minSources")
         info.context.check_deadline()
-        held = propositions_of(info.context.store, _selection(f.kind, f.drug, f.condition), f.min_sources)
+        held = propositions_of(info.context.store, selection(f.kind, f.drug, f.condition), f.min_sources)
         page, offset = page_of(held, window)
         return make_connection([Proposition(held=p, context=info.context) for p in page], len(held), offset)
 
@@ -487,7 +366,7 @@ class Query:
         info.context.check_deadline()
         held = [
             c
-            for c in conflicts_of(info.context.store, _selection(f.kind, f.drug, f.condition))
+            for c in conflicts_of(info.context.store, selection(f.kind, f.drug, f.condition))
             if f.conflict is None or c.kind == f.conflict.name
         ]
         page, offset = page_of(held, window)

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from api.exports import ExportFormat, export_bytes
 from api.graphql.enums import Certainty, ClaimKind, Jurisdiction, Severity, StudyDesign
 from api.graphql.errors import BadUserInputError
-from api.graphql.query import ClaimFilterInput, to_claim_filter
+from api.graphql.filters import ClaimFilterInput, to_claim_filter
 from api.pages.claim_rows import Link
 from api.pages.render import iris_of, render, unavailable
 from graph.claim_table import claims_csv
