@@ -26,7 +26,7 @@ from graph.errors import AmbiguousKeyError, SourceError, SourceExistsError, Vali
 from graph.gap_formats import gaps_markdown, gaps_text
 from graph.gaps import GAP_KINDS, gap_report
 from graph.load import load_sources, read_sources, validate_sources
-from graph.lookup import NAMED_FILTERS, closest_names, find_nodes
+from graph.lookup import NAMED_FILTERS, UnknownNameError, find_one
 from graph.remote import RemoteQueryError, RemoteStore, StoreUnavailableError
 from graph.stats import store_stats
 from graph.store import Store
@@ -186,14 +186,12 @@ def stats(
 
 def _named(evidence: Store, option: str, key: str, kinds: tuple[str, ...]) -> str:
     """The IRI of the one node of ``kinds`` that ``key`` names; else a one-line error, exit 2."""
-    found = find_nodes(evidence, key, kinds)
-    if len(found) > 1:
-        fail(f"error: {option}: {AmbiguousKeyError(key, found)}", 2)
-    if not found:
-        closest = closest_names(evidence, key, kinds)
-        hint = f"; closest: {', '.join(closest)}" if closest else ""
-        fail(f"error: {option}: no {option.removeprefix('--')} is named {key!r}{hint}", 2)
-    return found[0]
+    try:
+        return find_one(evidence, key, kinds, option.removeprefix("--"))
+    except AmbiguousKeyError as error:
+        fail(f"error: {option}: {error}", 2)
+    except UnknownNameError as error:
+        fail(f"error: {option}: {str(error)[:1].lower()}{str(error)[1:]}", 2)
 
 
 def _export_data(evidence: Store, output_format: ExportFormat, drug: str | None, source: str | None) -> bytes:

@@ -38,8 +38,6 @@ import pyoxigraph as ox
 
 from graph.claims import CLAIM_KINDS, ClaimFilter
 from graph.entity import iri_list, solutions
-from graph.errors import AmbiguousKeyError, EvidenceGraphError
-from graph.lookup import closest_names, find_nodes
 from graph.namespaces import EV, GRADE
 from graph.propositions import conflicts
 from graph.store import Store, Term, text
@@ -70,16 +68,6 @@ GAP_DESCRIPTIONS: dict[str, str] = {
 }
 #: The classes whose nodes should carry a standard identifier.
 IDENTIFIED_KINDS = (EV.Drug, EV.DrugClass, EV.Condition, EV.PatientState, EV.Gene)
-
-
-class UnknownSourceError(EvidenceGraphError):
-    """A source filter that names no source document; it carries the closest titles."""
-
-    def __init__(self, key: str, closest: list[str]) -> None:
-        hint = f"; closest: {', '.join(closest)}" if closest else ""
-        super().__init__(f"No source is named {key!r}{hint}")
-        self.key = key
-        self.closest = closest
 
 
 @dataclass(frozen=True)
@@ -158,21 +146,6 @@ class GapReport:
                 for g in self.gaps
             ],
         }
-
-
-def find_source(store: Store, key: str) -> str:
-    """The IRI of the source document ``key`` names (IRI, title or identifier).
-
-    Raises :class:`UnknownSourceError` with the closest titles when it names none, and
-    graph.errors.AmbiguousKeyError when it names several.
-    """
-    kinds = (str(EV.SourceDocument),)
-    found = find_nodes(store, key, kinds)
-    if not found:
-        raise UnknownSourceError(key, closest_names(store, key, kinds))
-    if len(found) > 1:
-        raise AmbiguousKeyError(key, found)
-    return found[0]
 
 
 def gap_report(store: Store, source: str | None = None) -> GapReport:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from graph.entity import Entity, describe, entities, iri_list, path_expression, solutions
-from graph.errors import AmbiguousKeyError
+from graph.errors import AmbiguousKeyError, EvidenceGraphError
 from graph.names import NAME_PATH, NameIndex
 from graph.namespaces import EV
 from graph.store import Store, text
@@ -178,6 +178,29 @@ class Unmatched:
         """The notice a person reads."""
         hint = f"; closest: {', '.join(self.closest)}" if self.closest else ""
         return f"No {self.filter} is named {self.value!r}{hint}."
+
+
+class UnknownNameError(EvidenceGraphError):
+    """A name that names no node where one was asked for; it carries the closest names."""
+
+    def __init__(self, unmatched: Unmatched) -> None:
+        super().__init__(unmatched.message.removesuffix("."))
+        self.unmatched = unmatched
+        self.closest = unmatched.closest
+
+
+def find_one(store: Store, key: str, kinds: Sequence[str], what: str) -> str:
+    """The IRI of the one node of ``kinds`` that ``key`` names (``what`` it is: "drug", "source").
+
+    Raises :class:`UnknownNameError` (with the closest names) when it names none, and
+    :class:`AmbiguousKeyError` (naming them) when it names several.
+    """
+    found = find_nodes(store, key, kinds)
+    if not found:
+        raise UnknownNameError(Unmatched(what, key, closest_names(store, key, kinds)))
+    if len(found) > 1:
+        raise AmbiguousKeyError(key, found)
+    return found[0]
 
 
 def unmatched_names(store: Store, given: Mapping[str, str | None]) -> list[Unmatched]:

@@ -14,6 +14,8 @@ from api.graphql.errors import BadUserInputError
 from api.graphql.ids import to_iri
 from graph import gaps as found
 from graph.errors import AmbiguousKeyError
+from graph.lookup import UnknownNameError, find_one
+from graph.namespaces import EV
 
 #: The longest source key taken (as the claim filters do).
 MAX_KEY = 200
@@ -32,6 +34,9 @@ else:
         ),
         description="A kind of gap: something in the graph that needs a curator's attention.",
     )
+
+
+SOURCES = (str(EV.SourceDocument),)
 
 
 @strawberry.type(description="How many gaps of one kind.")
@@ -90,8 +95,8 @@ def gap_report(info: Info, source: str | None) -> GapReport:
         if len(source) > MAX_KEY:
             raise BadUserInputError(f"source is longer than {MAX_KEY} characters", argument="source")
         try:
-            source_iri = found.find_source(context.store, to_iri(source) or source)
-        except found.UnknownSourceError as error:
+            source_iri = find_one(context.store, to_iri(source) or source, SOURCES, "source")
+        except UnknownNameError as error:
             raise BadUserInputError(f"{error}.", argument="source", closest=error.closest) from None
         except AmbiguousKeyError as error:
             raise BadUserInputError(str(error), argument="source", candidates=error.iris) from None

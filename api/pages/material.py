@@ -25,8 +25,8 @@ from api.pages.render import iris_of, render, unavailable
 from graph.claim_table import claims_csv
 from graph.claims import ClaimFilter
 from graph.errors import AmbiguousKeyError
-from graph.gaps import GAP_DESCRIPTIONS, GAP_KINDS, UnknownSourceError, find_source, gap_report
-from graph.lookup import NAMED_FILTERS, closest_names, find_nodes, unmatched_names
+from graph.gaps import GAP_DESCRIPTIONS, GAP_KINDS, gap_report
+from graph.lookup import NAMED_FILTERS, UnknownNameError, find_nodes, find_one, unmatched_names
 from graph.namespaces import EV, ID
 from graph.remote import StoreUnavailableError
 from graph.store import Store
@@ -46,6 +46,7 @@ SHEET_FORMATS = {
     "markdown": (ExportFormat.markdown, "text/markdown; charset=utf-8"),
 }
 DRUGS = [str(EV.Drug), str(EV.DrugClass)]
+SOURCES = [str(EV.SourceDocument)]
 
 Name = Annotated[str, Query(max_length=MAX_NAME, description="A label, synonym, identifier or IRI.")]
 
@@ -60,19 +61,19 @@ class _RefusedError(Exception):
 
 def _one(store: Store, key: str, kinds: list[str], what: str) -> str:
     """The node ``key`` names: its name, or the last part of its IRI (``/sheets/azathioprine``)."""
+    by_iri = f"{ID}{what}/{key}"
+    if (
+        key.replace("-", "").isalnum()
+        and not find_nodes(store, key, kinds)
+        and find_nodes(store, by_iri, kinds)
+    ):
+        key = by_iri  # the last part of its IRI
     try:
-        found = find_nodes(store, key, kinds) or (
-            find_nodes(store, f"{ID}{what}/{key}", kinds) if key.replace("-", "").isalnum() else []
-        )
+        return find_one(store, key, kinds, what)
     except AmbiguousKeyError as error:
         raise _RefusedError(400, str(error)) from None
-    if len(found) > 1:
-        raise _RefusedError(400, str(AmbiguousKeyError(key, found)))
-    if not found:
-        closest = closest_names(store, key, kinds)
-        hint = f"; the closest names: {', '.join(closest)}" if closest else ""
-        raise _RefusedError(404, f"No {what} is named {key!r}{hint}.")
-    return found[0]
+    except UnknownNameError as error:
+        raise _RefusedError(404, f"{error}.") from None
 
 
 def _refused(request: Request, refusal: _RefusedError) -> HTMLResponse:
@@ -201,8 +202,8 @@ async def gaps_page(request: Request, source: Name | None = None) -> Response:
 
     def made() -> dict[str, object]:
         try:
-            source_iri = None if source is None else find_source(store, source)
-        except UnknownSourceError as error:
+            source_iri = None if source is None else find_one(store, source, SOURCES, "source")
+        except UnknownNameError as error:
             raise _RefusedError(404, str(error)) from None
         except AmbiguousKeyError as error:
             raise _RefusedError(400, str(error)) from None
