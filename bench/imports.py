@@ -1,6 +1,6 @@
 """The full dataset imports: PharmacotherapyDB, then DrugCentral, beside the bundled content.
 
-    python -m bench.imports                      # the datasets in ../shared/data (make bench)
+    python -m bench.imports                      # the datasets of testing.shared (make bench)
     python -m bench.imports --data DIR           # or those in DIR
 
 Each import runs into one in-memory store holding the bundled content, as
@@ -30,9 +30,8 @@ from graph.load import bundled_files, load_sources
 from graph.pharmacotherapydb import import_pharmacotherapydb
 from graph.store import EvidenceStore, Store
 from graph.validation import validate_quads
+from testing import shared
 
-#: Where the datasets are beside a checkout (and in CI).
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DATASETS: list[tuple[str, str, Callable[..., ImportResult]]] = [
     ("pharmacotherapydb", "pharmacotherapydb", import_pharmacotherapydb),
     ("drugcentral", "drugcentral-2016", import_drugcentral),
@@ -102,7 +101,7 @@ def markdown(figures: dict[str, Any], meta: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=SHARED_DATA, help="folder holding both datasets")
+    parser.add_argument("--data", type=Path, default=shared.DATASETS, help="folder holding both datasets")
     args = parser.parse_args(argv)
     missing = [folder for _, folder, _ in DATASETS if not (args.data / folder).is_dir()]
     if missing:

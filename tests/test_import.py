@@ -24,13 +24,13 @@ from graph.pharmacotherapydb import import_pharmacotherapydb
 from graph.propositions import conflicts, propositions
 from graph.store import EvidenceStore, Store, text
 from graph.validation import validate_store
+from testing.shared import DATASETS, absent
 
 CLI = str(Path(sys.executable).parent / "evidence-graph")
 DATA = Path(__file__).parent / "data"
 PHARMACOTHERAPYDB = DATA / "pharmacotherapydb-sample"
 DRUGCENTRAL = DATA / "drugcentral-sample"
 #: The full datasets, beside the checkout (not in a user's clone).
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 GRAPH = "https://w3id.org/evidence-graph/graph/"
 AZATHIOPRINE = "https://w3id.org/evidence-graph/id/drug/azathioprine"
 
@@ -328,18 +328,20 @@ def test_both_samples_import_on_each_backend(fresh_store: Store) -> None:
     assert len(fresh_store) == before
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"the full datasets are not here ({SHARED_DATA})")
+@pytest.mark.skipif(
+    not DATASETS.is_dir(), reason=absent(DATASETS, "public datasets", "EVIDENCE_GRAPH_DATASETS")
+)
 def test_the_full_datasets_import() -> None:
     """Every row of both datasets imported or reported; where they agree, and where they disagree."""
     store = open_store()
     results = [
-        import_pharmacotherapydb(store, SHARED_DATA / "pharmacotherapydb"),
-        import_drugcentral(store, SHARED_DATA / "drugcentral-2016"),
+        import_pharmacotherapydb(store, DATASETS / "pharmacotherapydb"),
+        import_drugcentral(store, DATASETS / "drugcentral-2016"),
     ]
     for result, file in zip(
         results, ("pharmacotherapydb/indications.tsv", "drugcentral-2016/drug_indication.tsv"), strict=True
     ):
-        rows = len((SHARED_DATA / file).read_text(encoding="utf-8").splitlines()) - 1
+        rows = len((DATASETS / file).read_text(encoding="utf-8").splitlines()) - 1
         assert result.rows == rows
         assert result.imported_rows + len(result.skipped) == rows
         assert result.report.conforms

@@ -6,11 +6,9 @@ figures), not by their IRIs, so a defensible remodelling does not break these te
 wrong fact does.
 """
 
-import os
 import re
 from collections.abc import Set as AbstractSet
 from decimal import Decimal
-from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
@@ -19,13 +17,8 @@ import pytest
 from graph.namespaces import EV, shorten
 from graph.store import Store
 from graph.store import text as lexical
+from testing.shared import SEED, absent
 
-#: The seed's text: EVIDENCE_GRAPH_SEED, else where it lies beside this checkout. Without it, the
-#: checks against the printed text skip; the expectations written below still run.
-SEED = Path(
-    os.environ.get("EVIDENCE_GRAPH_SEED")
-    or Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "azathioprine-dermatology.txt"
-)
 TITLE = (
     "What is the role of azathioprine in treating autoimmune and inflammatory skin conditions in dermatology?"
 )
@@ -42,10 +35,7 @@ MARKER = re.compile(r"(?<=[.:)]) (\d(?:, \d)*)(?=[ \n]|$)")
 
 def seed_text() -> str:
     if not SEED.is_file():
-        pytest.skip(
-            f"no seed text at {SEED}: a clone without ../shared beside it has none "
-            "(set EVIDENCE_GRAPH_SEED to its path to check the content against the printed text)"
-        )
+        pytest.skip(absent(SEED, "seed text", "EVIDENCE_GRAPH_SEED"))
     return SEED.read_text(encoding="utf-8")
 
 
